@@ -1,0 +1,31 @@
+# perch: build with the Rust toolchain, run on a slim Debian as a non-root user.
+#
+#   docker build -t perch .
+#   docker run --rm -p 127.0.0.1:8080:8080 -e PERCH__FEDERATION__DEBUG=true -v perch-data:/data perch
+#
+# For a real domain, set PERCH__SERVER__DOMAIN (and run behind a TLS proxy); see README.md.
+
+FROM rust:1-bookworm AS build
+WORKDIR /src
+COPY . .
+# SQLite is bundled (libsqlite3-sys) and TLS is rustls: the image's C compiler is all it needs.
+RUN cargo build --release --locked
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --user-group --home-dir /data --shell /usr/sbin/nologin perch \
+    && mkdir -p /data /etc/perch \
+    && chown perch:perch /data
+COPY --from=build /src/target/release/perch /usr/local/bin/perch
+# For reference only: the defaults are compiled into the binary. To use a file of your own,
+# mount it and set PERCH_CONFIG to its path.
+COPY config/default.toml /etc/perch/default.toml
+ENV PERCH__SERVER__DATA_DIR=/data PERCH__SERVER__BIND=0.0.0.0:8080
+USER perch
+WORKDIR /data
+VOLUME /data
+EXPOSE 8080
+ENTRYPOINT ["perch"]
+CMD ["serve"]

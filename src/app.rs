@@ -1,0 +1,217 @@
+//! Wiring: settings → database → local actor → federation config → HTTP server + delivery
+//! worker. [`spawn`] binds first (port 0 allowed) and returns a handle; tests start the real
+//! app through it.
+
+use crate::{
+    apub::signatures::RequestSigner,
+    config::Settings,
+    db::Db,
+    delivery::{self, Queue},
+    domain::Urls,
+    error::{Error, Result},
+    routes,
+    services::setup,
+    state::{AppState, Data, FederationConfig, LocalActor},
+};
+use activitypub_federation::config::FederationMiddleware;
+use actix_web::{dev::ServerHandle, web, App, HttpServer};
+use std::{net::TcpListener, sync::Arc, time::Duration};
+use tokio::{sync::watch, task::JoinHandle};
+
+/// Everything but the listener: what CLI commands work with.
+#[derive(Clone)]
+pub struct Instance {
+    pub config: FederationConfig,
+    state: AppState,
+}
+
+impl Instance {
+    /// Opens the database (migrating it), ensures the local actor and builds the federation
+    /// config. The first call creates the actor's key pair.
+    pub async fn open(settings: Settings) -> Result<Instance> {
+        let settings = Arc::new(settings);
+        let db = {
+            let path = settings.database_path();
+            let pool = settings.database.pool_size;
+            tokio::task::spawn_blocking(move || Db::open(&path, pool)).await??
+        };
+        let urls = Urls::new(
+            &settings.server.domain,
+            &settings.actor.username,
+            settings.federation.debug,
+        );
+        let (actor, created) = {
+            let (db, settings, urls) = (db.clone(), settings.clone(), urls.clone());
+            tokio::task::spawn_blocking(move || setup::ensure_local_actor(&db, &settings, &urls))
+                .await??
+        };
+        if created {
+            tracing::info!(actor = %actor.ap_id, "created the local actor and its RSA-2048 key pair");
+        }
+        let signer = RequestSigner::from_pem(
+            &actor.public_key_id,
+            actor.private_key_pem.as_deref().unwrap_or_default(),
+        )
+        .map_err(|e| Error::Key(e.to_string()))?;
+        let http = reqwest::Client::builder()
+            .user_agent(format!(
+                "perch/{} (+{})",
+                env!("CARGO_PKG_VERSION"),
+                urls.base()
+            ))
+            .connect_timeout(Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let state = AppState {
+            settings: settings.clone(),
+            db,
+            urls,
+            local: Arc::new(LocalActor { actor, signer }),
+            http,
+            queue: Queue::default(),
+        };
+        let config = FederationConfig::builder()
+            .domain(settings.server.domain.clone())
+            .app_data(state.clone())
+            .debug(settings.federation.debug)
+            .http_fetch_limit(settings.federation.http_fetch_limit)
+            .request_timeout(Duration::from_secs(
+                settings.federation.fetch_timeout_seconds,
+            ))
+            .build()
+            .await
+            .map_err(Error::internal)?;
+        Ok(Instance { config, state })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A request handle (with its own fetch budget) for work outside HTTP handlers.
+    pub fn data(&self) -> Data {
+        self.config.to_request_data()
+    }
+}
+
+/// A running server and its delivery worker.
+pub struct RunningApp {
+    pub instance: Instance,
+    pub port: u16,
+    server: ServerHandle,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningApp {
+    pub fn state(&self) -> &AppState {
+        self.instance.state()
+    }
+    pub fn data(&self) -> Data {
+        self.instance.data()
+    }
+    /// The public base URL (`http://localhost:PORT` in debug mode).
+    pub fn base_url(&self) -> String {
+        self.state().urls.base().to_owned()
+    }
+
+    /// Stops accepting requests and stops the worker; queued deliveries stay queued.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        self.server.stop(false).await;
+        for t in self.tasks {
+            t.abort();
+            let _ = t.await;
+        }
+    }
+}
+
+/// Binds, opens the instance and starts serving and delivering.
+pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
+    let listener = TcpListener::bind(settings.bind_addr()?)?;
+    let port = listener.local_addr()?.port();
+    if let Some(host) = settings.server.domain.strip_suffix(":0") {
+        settings.server.domain = format!("{host}:{port}");
+    }
+    let workers = match settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let instance = Instance::open(settings).await?;
+    let config = instance.config.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(FederationMiddleware::new(config.clone()))
+            .wrap(actix_web::middleware::NormalizePath::new(
+                actix_web::middleware::TrailingSlash::MergeOnly,
+            ))
+            .app_data(web::JsonConfig::default().limit(routes::federation::INBOX_BODY_LIMIT))
+            .configure(routes::configure)
+    })
+    .workers(workers)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    let (stop, stop_rx) = watch::channel(false);
+    let server_task = tokio::spawn(async move {
+        if let Err(e) = server.await {
+            tracing::error!(error = %e, "http server failed");
+        }
+    });
+    // No worker of ours is running yet: whatever a crashed one held is free again.
+    instance
+        .state()
+        .db
+        .run(crate::db::queries::deliveries::release_leases)
+        .await?;
+    let worker_task = tokio::spawn(delivery::worker::run(instance.state().clone(), stop_rx));
+    Ok(RunningApp {
+        instance,
+        port,
+        server: handle,
+        stop,
+        tasks: vec![server_task, worker_task],
+    })
+}
+
+/// `perch serve`: runs until Ctrl-C or SIGTERM.
+pub async fn run(settings: Settings) -> Result<()> {
+    let db_path = settings.database_path();
+    let app = spawn(settings).await?;
+    let s = &app.state().settings;
+    tracing::info!(
+        "perch {} serving {} as {} on {} (database: {}); set the login password with `perch passwd`",
+        env!("CARGO_PKG_VERSION"),
+        app.state().urls.actor(),
+        s.server.domain,
+        s.server.bind,
+        db_path.display(),
+    );
+    shutdown_signal().await;
+    tracing::info!("shutting down; queued deliveries stay queued");
+    app.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,80 @@
+//! `Follow` of the author (ActivityPub §7.5): stored as a follower, answered with `Accept`, or
+//! held pending when the actor is locked.
+
+use super::{is_us, sender};
+use crate::{
+    apub::{protocol::Follow, send},
+    db::{self, models::*, queries::follows, Conn},
+    delivery,
+    domain::Urls,
+    error::{Error, Result},
+    state::{AppState, Data},
+};
+use activitypub_federation::traits::ActivityHandler;
+use url::Url;
+
+#[async_trait::async_trait]
+impl ActivityHandler for Follow {
+    type DataType = AppState;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, data: &Data) -> Result<()> {
+        if !is_us(&self.object, data) {
+            return Err(Error::Unprocessable(format!(
+                "this server has one actor; {} is not it",
+                self.object
+            )));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data) -> Result<()> {
+        let follower = sender(&self.actor, data).await?;
+        let locked = data.settings.actor.locked;
+        let urls = data.urls.clone();
+        let actor = self.actor.clone();
+        let accepted = data
+            .db
+            .run(move |c| {
+                db::write(c, |c| {
+                    let existing = follows::get(c, follower.id, INCOMING)?;
+                    let already = existing.is_some_and(|f| f.state == ACCEPTED);
+                    if locked && !already {
+                        follows::upsert(c, follower.id, INCOMING, self.id.as_str(), PENDING)?;
+                        return Ok(false);
+                    }
+                    accept(c, &urls, &follower, &self)?;
+                    Ok(true)
+                })
+            })
+            .await?;
+        if accepted {
+            data.queue.wake();
+        }
+        tracing::info!(follower = %actor, accepted, "follow received");
+        Ok(())
+    }
+}
+
+/// Makes `follower` an accepted follower and queues the `Accept` of `follow` to them.
+pub fn accept(conn: &mut Conn, urls: &Urls, follower: &DbActor, follow: &Follow) -> Result<()> {
+    follows::upsert(conn, follower.id, INCOMING, follow.id.as_str(), ACCEPTED)?;
+    let activity = send::accept(urls, follow);
+    delivery::enqueue(conn, &activity, std::slice::from_ref(&follower.inbox))?;
+    Ok(())
+}
+
+/// Refuses a pending follow request and queues the `Reject`.
+pub fn reject(conn: &mut Conn, urls: &Urls, follower: &DbActor, follow: &Follow) -> Result<()> {
+    follows::remove(conn, follower.id, INCOMING)?;
+    let activity = send::reject(urls, follow);
+    delivery::enqueue(conn, &activity, std::slice::from_ref(&follower.inbox))?;
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! Incoming activities, one file per type: each checks what it may claim (`verify`) and then
+//! acts on it (`receive`), through activitypub_federation's `ActivityHandler` trait.
+
+pub mod accept;
+pub mod create;
+pub mod follow;
+pub mod undo;
+
+use crate::{db::models::DbActor, error::Error, state::Data};
+use activitypub_federation::fetch::object_id::ObjectId;
+use url::Url;
+
+/// The sending actor, from our store (the inbox fetched it before verifying the signature).
+pub(crate) async fn sender(actor: &Url, data: &Data) -> Result<DbActor, Error> {
+    ObjectId::<DbActor>::from(actor.clone())
+        .dereference(data)
+        .await
+}
+
+/// Whether `url` is the author's actor id.
+pub(crate) fn is_us(url: &Url, data: &Data) -> bool {
+    url.as_str() == data.urls.actor().as_str()
+}

@@ -1,0 +1,128 @@
+//! Actors: the local `Person` we serve, and remote actors fetched and kept up to date.
+
+use crate::{
+    apub::protocol::{Endpoints, Person, PublicKey},
+    db::{self, models::*, queries::actors},
+    error::Error,
+    state::{AppState, Data},
+};
+use activitypub_federation::{protocol::verification::verify_domains_match, traits};
+use chrono::{DateTime, Utc};
+use url::Url;
+
+#[async_trait::async_trait]
+impl traits::Object for DbActor {
+    type DataType = AppState;
+    type Kind = Person;
+    type Error = Error;
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        (!self.local).then(|| self.fetched_at.and_utc())
+    }
+
+    async fn read_from_id(id: Url, data: &Data) -> Result<Option<Self>, Error> {
+        data.db.run(move |c| actors::by_ap_id(c, id.as_str())).await
+    }
+
+    async fn into_json(self, data: &Data) -> Result<Person, Error> {
+        Ok(local_person(&self, data))
+    }
+
+    async fn verify(json: &Person, expected_domain: &Url, _data: &Data) -> Result<(), Error> {
+        verify_domains_match(&json.id, expected_domain)?;
+        if json.public_key.owner != json.id {
+            return Err(Error::BadRequest(
+                "the actor's key belongs to another actor".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn from_json(json: Person, data: &Data) -> Result<Self, Error> {
+        let new = remote_actor_row(json)?;
+        data.db.run(move |c| actors::upsert(c, &new)).await
+    }
+}
+
+impl traits::Actor for DbActor {
+    fn id(&self) -> Url {
+        Url::parse(&self.ap_id)
+            .unwrap_or_else(|_| Url::parse("http://invalid.invalid/").expect("constant"))
+    }
+    fn public_key_pem(&self) -> &str {
+        &self.public_key_pem
+    }
+    fn private_key_pem(&self) -> Option<String> {
+        self.private_key_pem.clone()
+    }
+    fn inbox(&self) -> Url {
+        Url::parse(&self.inbox).unwrap_or_else(|_| self.id())
+    }
+    fn shared_inbox(&self) -> Option<Url> {
+        self.shared_inbox
+            .as_deref()
+            .and_then(|s| Url::parse(s).ok())
+    }
+}
+
+/// The remote actor's row, from its document.
+fn remote_actor_row(json: Person) -> Result<NewActor, Error> {
+    let domain = crate::apub::signatures::host_of(&json.id);
+    if domain.is_empty() {
+        return Err(Error::BadRequest("actor id has no host".into()));
+    }
+    Ok(NewActor {
+        ap_id: json.id.to_string(),
+        local: false,
+        kind: json.kind,
+        username: json.preferred_username,
+        domain,
+        name: json.name,
+        summary: json.summary,
+        inbox: json.inbox.to_string(),
+        shared_inbox: json
+            .endpoints
+            .and_then(|e| e.shared_inbox)
+            .map(|u| u.to_string()),
+        outbox: json.outbox.map(|u| u.to_string()),
+        followers_url: json.followers.map(|u| u.to_string()),
+        url: json.url.map(|u| u.to_string()),
+        icon: json.icon.map(|i| i.url.to_string()),
+        public_key_id: json.public_key.id,
+        public_key_pem: json.public_key.public_key_pem,
+        private_key_pem: None,
+        manually_approves_followers: json.manually_approves_followers.unwrap_or(false),
+        published: json.published.map(|p| p.naive_utc()),
+        fetched_at: db::now(),
+    })
+}
+
+/// The author's actor document.
+pub fn local_person(actor: &DbActor, data: &AppState) -> Person {
+    let urls = &data.urls;
+    let settings = &data.settings.actor;
+    Person {
+        kind: "Person".into(),
+        id: urls.actor(),
+        preferred_username: actor.username.clone(),
+        name: Some(settings.display_name.clone()),
+        summary: Some(crate::domain::text::plain_to_html(&settings.summary)),
+        inbox: urls.inbox(),
+        outbox: Some(urls.outbox()),
+        followers: Some(urls.followers()),
+        following: Some(urls.following()),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(urls.shared_inbox()),
+        }),
+        public_key: PublicKey {
+            id: urls.key_id().to_string(),
+            owner: urls.actor(),
+            public_key_pem: actor.public_key_pem.clone(),
+        },
+        icon: None,
+        url: Some(urls.profile()),
+        manually_approves_followers: Some(settings.locked),
+        discoverable: Some(true),
+        published: actor.published.map(|p| p.and_utc()),
+    }
+}

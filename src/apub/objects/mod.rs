@@ -1,0 +1,5 @@
+//! Our rows as ActivityPub objects and back: actors (activitypub_federation's `Object` and
+//! `Actor` traits, so that the crate can fetch and cache them) and posts.
+
+pub mod actor;
+pub mod post;

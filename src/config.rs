@@ -1,0 +1,331 @@
+//! Typed settings. `config/default.toml` (embedded) → a user file → `PERCH__SECTION__KEY`
+//! environment variables, validated once at start. Passed around as state, never global.
+
+use serde::Deserialize;
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+/// The documented defaults, compiled in so that a bare `perch` needs no file.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid TOML: {source}")]
+    Syntax {
+        path: String,
+        source: toml::de::Error,
+    },
+    #[error("config key `{key}`: {message}")]
+    Key { key: String, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: Server,
+    pub database: Database,
+    pub actor: ActorSettings,
+    pub federation: Federation,
+    pub delivery: Delivery,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub domain: String,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    pub url: String,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorSettings {
+    pub username: String,
+    pub display_name: String,
+    pub summary: String,
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Federation {
+    pub debug: bool,
+    pub http_fetch_limit: u32,
+    pub fetch_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    pub concurrency: usize,
+    pub poll_interval_ms: u64,
+    pub retry_base_seconds: f64,
+    pub retry_max_seconds: f64,
+    pub give_up_after_hours: f64,
+    pub timeout_seconds: u64,
+}
+
+impl Delivery {
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.poll_interval_ms)
+    }
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_seconds)
+    }
+}
+
+impl Settings {
+    /// Defaults, then `file` (if any), then `PERCH__…` variables from `env`.
+    pub fn load(
+        file: Option<&std::path::Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
+        let mut merged = parse_toml(DEFAULT_TOML, "config/default.toml")?;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            let user = parse_toml(&text, &path.display().to_string())?;
+            merge(&mut merged, user, "")?;
+        }
+        for (name, raw) in env {
+            let Some(rest) = name.strip_prefix("PERCH__") else {
+                continue;
+            };
+            let path: Vec<String> = rest.split("__").map(|s| s.to_ascii_lowercase()).collect();
+            set_from_env(&mut merged, &path, &raw)?;
+        }
+        Settings::from_value(merged)
+    }
+
+    /// Defaults with a few keys changed in code (tests, benches).
+    pub fn from_overrides(overrides: &[(&str, toml::Value)]) -> Result<Settings, ConfigError> {
+        let mut merged = parse_toml(DEFAULT_TOML, "config/default.toml")?;
+        for (key, value) in overrides {
+            let path: Vec<String> = key.split('.').map(str::to_owned).collect();
+            let slot = lookup_mut(&mut merged, &path)?;
+            *slot = value.clone();
+        }
+        Settings::from_value(merged)
+    }
+
+    fn from_value(value: toml::Value) -> Result<Settings, ConfigError> {
+        let settings: Settings =
+            serde_path_to_error::deserialize(value).map_err(|e| ConfigError::Key {
+                key: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: String| ConfigError::Key {
+            key: key.into(),
+            message,
+        };
+        self.bind_addr()?;
+        let domain = &self.server.domain;
+        let parsed = url::Url::parse(&format!("http://{domain}/")).map_err(|e| {
+            bad(
+                "server.domain",
+                format!("`{domain}` is not a host[:port]: {e}"),
+            )
+        })?;
+        if parsed.host_str().is_none()
+            || parsed.path() != "/"
+            || domain.contains('/')
+            || domain.contains('@')
+        {
+            return Err(bad(
+                "server.domain",
+                format!("`{domain}` must be a bare host[:port], without scheme or path"),
+            ));
+        }
+        if !self.federation.debug && parsed.port().is_some() {
+            return Err(bad(
+                "server.domain",
+                format!(
+                    "`{domain}` has a port; production ids are https on the default port \
+                     (set federation.debug = true for a local trial)"
+                ),
+            ));
+        }
+        let user = &self.actor.username;
+        if user.is_empty()
+            || !user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        {
+            return Err(bad(
+                "actor.username",
+                format!("`{user}` may hold only letters, digits, `_`, `-` and `.`"),
+            ));
+        }
+        if self.database.pool_size == 0 {
+            return Err(bad("database.pool_size", "must be at least 1".into()));
+        }
+        if self.delivery.concurrency == 0 {
+            return Err(bad("delivery.concurrency", "must be at least 1".into()));
+        }
+        let d = &self.delivery;
+        for (key, v) in [
+            ("delivery.retry_base_seconds", d.retry_base_seconds),
+            ("delivery.retry_max_seconds", d.retry_max_seconds),
+            ("delivery.give_up_after_hours", d.give_up_after_hours),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(bad(key, format!("must be a positive number, not {v}")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn bind_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.server.bind.parse().map_err(|e| ConfigError::Key {
+            key: "server.bind".into(),
+            message: format!("`{}` is not an address:port: {e}", self.server.bind),
+        })
+    }
+
+    /// The SQLite file the database lives in.
+    pub fn database_path(&self) -> PathBuf {
+        let url = self.database.url.trim();
+        if url.is_empty() {
+            self.server.data_dir.join("perch.db")
+        } else {
+            PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url))
+        }
+    }
+}
+
+fn parse_toml(text: &str, path: &str) -> Result<toml::Value, ConfigError> {
+    text.parse::<toml::Table>()
+        .map(toml::Value::Table)
+        .map_err(|source| ConfigError::Syntax {
+            path: path.into(),
+            source,
+        })
+}
+
+/// Deep-merges `over` into `base`; a key that `base` (the defaults) lacks is an error.
+fn merge(base: &mut toml::Value, over: toml::Value, prefix: &str) -> Result<(), ConfigError> {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                let slot = b.get_mut(&k).ok_or_else(|| ConfigError::Key {
+                    key: key.clone(),
+                    message: "unknown key".into(),
+                })?;
+                merge(slot, v, &key)?;
+            }
+            Ok(())
+        }
+        (b, o) => {
+            *b = o;
+            Ok(())
+        }
+    }
+}
+
+fn lookup_mut<'a>(
+    root: &'a mut toml::Value,
+    path: &[String],
+) -> Result<&'a mut toml::Value, ConfigError> {
+    let mut node = root;
+    for part in path {
+        node = node
+            .as_table_mut()
+            .and_then(|t| t.get_mut(part))
+            .ok_or_else(|| ConfigError::Key {
+                key: path.join("."),
+                message: "unknown key".into(),
+            })?;
+    }
+    Ok(node)
+}
+
+/// An environment value takes the type of the default it replaces.
+fn set_from_env(root: &mut toml::Value, path: &[String], raw: &str) -> Result<(), ConfigError> {
+    let key = path.join(".");
+    let slot = lookup_mut(root, path).map_err(|_| ConfigError::Key {
+        key: key.clone(),
+        message: format!(
+            "unknown key (from PERCH__{})",
+            key.replace('.', "__").to_uppercase()
+        ),
+    })?;
+    let invalid = |what: &str| ConfigError::Key {
+        key: key.clone(),
+        message: format!("`{raw}` is not {what}"),
+    };
+    *slot = match slot {
+        toml::Value::String(_) => toml::Value::String(raw.to_owned()),
+        toml::Value::Boolean(_) => {
+            toml::Value::Boolean(raw.trim().parse().map_err(|_| invalid("true or false"))?)
+        }
+        toml::Value::Integer(_) => {
+            toml::Value::Integer(raw.trim().parse().map_err(|_| invalid("a whole number"))?)
+        }
+        toml::Value::Float(_) => {
+            toml::Value::Float(raw.trim().parse().map_err(|_| invalid("a number"))?)
+        }
+        _ => return Err(invalid("settable from the environment")),
+    };
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_name_the_database_file() {
+        let s = Settings::load(None, [("PERCH__FEDERATION__DEBUG".into(), "true".into())])
+            .expect("defaults load");
+        assert_eq!(s.actor.username, "me");
+        assert_eq!(s.database_path(), PathBuf::from("./data/perch.db"));
+    }
+
+    #[test]
+    fn the_default_domain_needs_debug_mode() {
+        let err = Settings::load(None, []).expect_err("port without debug");
+        assert!(err.to_string().contains("server.domain"), "{err}");
+    }
+
+    #[test]
+    fn unknown_and_invalid_keys_are_named() {
+        let err = Settings::load(None, [("PERCH__ACTOR__NAME".into(), "x".into())])
+            .expect_err("unknown key");
+        assert!(err.to_string().contains("actor.name"), "{err}");
+        let err = Settings::load(None, [("PERCH__ACTOR__LOCKED".into(), "maybe".into())])
+            .expect_err("bad bool");
+        assert!(err.to_string().contains("actor.locked"), "{err}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("perch.toml");
+        std::fs::write(&file, "[server]\nbindd = \"x\"\n").expect("write");
+        let err = Settings::load(Some(&file), []).expect_err("typo");
+        assert!(err.to_string().contains("server.bindd"), "{err}");
+        std::fs::write(&file, "[delivery]\nconcurrency = \"many\"\n").expect("write");
+        let err = Settings::load(Some(&file), []).expect_err("type");
+        assert!(err.to_string().contains("delivery.concurrency"), "{err}");
+    }
+}

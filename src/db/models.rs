@@ -1,0 +1,177 @@
+//! Row types (`DbX`) and insert forms (`NewX`), one pair per table.
+
+use super::schema::*;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = actors)]
+pub struct DbActor {
+    pub id: i64,
+    pub ap_id: String,
+    pub local: bool,
+    pub kind: String,
+    pub username: String,
+    pub domain: String,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub outbox: Option<String>,
+    pub followers_url: Option<String>,
+    pub url: Option<String>,
+    pub icon: Option<String>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
+    pub manually_approves_followers: bool,
+    pub published: Option<NaiveDateTime>,
+    pub fetched_at: NaiveDateTime,
+}
+
+impl DbActor {
+    /// `user@domain`, as people write it.
+    pub fn acct(&self) -> String {
+        format!("{}@{}", self.username, self.domain)
+    }
+    /// Where deliveries for this actor go: the shared inbox when there is one.
+    pub fn delivery_inbox(&self) -> &str {
+        self.shared_inbox.as_deref().unwrap_or(&self.inbox)
+    }
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = actors, treat_none_as_null = true)]
+pub struct NewActor {
+    pub ap_id: String,
+    pub local: bool,
+    pub kind: String,
+    pub username: String,
+    pub domain: String,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub outbox: Option<String>,
+    pub followers_url: Option<String>,
+    pub url: Option<String>,
+    pub icon: Option<String>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
+    pub manually_approves_followers: bool,
+    pub published: Option<NaiveDateTime>,
+    pub fetched_at: NaiveDateTime,
+}
+
+/// A follow in either direction.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = follows)]
+pub struct DbFollow {
+    pub id: i64,
+    pub actor_id: i64,
+    pub direction: String,
+    pub follow_ap_id: String,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// They follow the author.
+pub const INCOMING: &str = "in";
+/// The author follows them.
+pub const OUTGOING: &str = "out";
+pub const PENDING: &str = "pending";
+pub const ACCEPTED: &str = "accepted";
+pub const REJECTED: &str = "rejected";
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = objects)]
+pub struct DbObject {
+    pub id: i64,
+    pub ap_id: String,
+    pub public_id: Option<String>,
+    pub local: bool,
+    pub kind: String,
+    pub actor_id: i64,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub content: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub visibility: String,
+    pub sensitive: bool,
+    pub published: NaiveDateTime,
+    pub updated: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = objects)]
+pub struct NewObject {
+    pub ap_id: String,
+    pub public_id: Option<String>,
+    pub local: bool,
+    pub kind: String,
+    pub actor_id: i64,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub content: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub visibility: String,
+    pub sensitive: bool,
+    pub published: NaiveDateTime,
+    pub updated: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = activities)]
+pub struct DbActivity {
+    pub id: i64,
+    pub ap_id: String,
+    pub public_id: Option<String>,
+    pub local: bool,
+    pub kind: String,
+    pub actor_ap_id: String,
+    pub object_ap_id: Option<String>,
+    pub public: bool,
+    pub data: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = activities)]
+pub struct NewActivity {
+    pub ap_id: String,
+    pub public_id: Option<String>,
+    pub local: bool,
+    pub kind: String,
+    pub actor_ap_id: String,
+    pub object_ap_id: Option<String>,
+    pub public: bool,
+    pub data: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = deliveries)]
+pub struct DbDelivery {
+    pub id: i64,
+    pub activity_id: i64,
+    pub inbox: String,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub const DELIVERED: &str = "delivered";
+pub const DEAD: &str = "dead";

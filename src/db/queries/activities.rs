@@ -1,0 +1,56 @@
+//! Activities, sent and received, with their JSON as it went over the wire.
+
+use crate::db::{models::*, schema::activities::dsl::*, Conn};
+use crate::error::Result;
+use diesel::prelude::*;
+
+pub fn insert(conn: &mut Conn, new: &NewActivity) -> Result<DbActivity> {
+    Ok(diesel::insert_into(activities)
+        .values(new)
+        .returning(DbActivity::as_returning())
+        .get_result(conn)?)
+}
+
+/// Records a received activity; `false` when its id was seen before (a replay).
+pub fn record_received(conn: &mut Conn, new: &NewActivity) -> Result<bool> {
+    let n = diesel::insert_into(activities)
+        .values(new)
+        .on_conflict(ap_id)
+        .do_nothing()
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbActivity>> {
+    Ok(activities
+        .filter(public_id.eq(pid).and(local.eq(true)))
+        .select(DbActivity::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbActivity>> {
+    Ok(activities
+        .filter(ap_id.eq(wanted))
+        .select(DbActivity::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The public activities of the outbox, newest first.
+pub fn outbox(conn: &mut Conn, offset: i64, limit: i64) -> Result<Vec<DbActivity>> {
+    Ok(activities
+        .filter(local.eq(true).and(public.eq(true)).and(kind.eq("Create")))
+        .order(id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(DbActivity::as_select())
+        .load(conn)?)
+}
+
+pub fn outbox_count(conn: &mut Conn) -> Result<i64> {
+    Ok(activities
+        .filter(local.eq(true).and(public.eq(true)).and(kind.eq("Create")))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,53 @@
+//! Actors: the local one (with its keys) and the remote ones we have fetched.
+
+use crate::db::{models::*, schema::actors::dsl::*, Conn};
+use crate::error::Result;
+use diesel::prelude::*;
+
+pub fn find_local(conn: &mut Conn) -> Result<Option<DbActor>> {
+    Ok(actors
+        .filter(local.eq(true))
+        .select(DbActor::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbActor>> {
+    Ok(actors
+        .filter(ap_id.eq(wanted))
+        .select(DbActor::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_id(conn: &mut Conn, actor: i64) -> Result<Option<DbActor>> {
+    Ok(actors
+        .find(actor)
+        .select(DbActor::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_handle(conn: &mut Conn, user: &str, host: &str) -> Result<Option<DbActor>> {
+    Ok(actors
+        .filter(username.eq(user).and(domain.eq(host)))
+        .order(fetched_at.desc())
+        .select(DbActor::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts the actor, or refreshes the stored copy with the same `ap_id`.
+pub fn upsert(conn: &mut Conn, new: &NewActor) -> Result<DbActor> {
+    Ok(diesel::insert_into(actors)
+        .values(new)
+        .on_conflict(ap_id)
+        .do_update()
+        .set(new)
+        .returning(DbActor::as_returning())
+        .get_result(conn)?)
+}
+
+pub fn count_remote(conn: &mut Conn) -> Result<i64> {
+    Ok(actors.filter(local.eq(false)).count().get_result(conn)?)
+}

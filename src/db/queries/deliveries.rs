@@ -1,0 +1,150 @@
+//! The persistent delivery queue: a row per (activity, inbox), claimed with a lease so that a
+//! crashed worker's rows come back, never lost.
+
+use crate::db::{models::*, now, schema::activities, schema::deliveries::dsl::*, Conn};
+use crate::error::Result;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// Queues `activity` for each inbox (an inbox already queued for it is left as it is).
+pub fn enqueue(conn: &mut Conn, activity: i64, inboxes: &[String]) -> Result<usize> {
+    let t = now();
+    let rows: Vec<_> = inboxes
+        .iter()
+        .map(|i| {
+            (
+                activity_id.eq(activity),
+                inbox.eq(i),
+                state.eq(PENDING),
+                attempts.eq(0),
+                next_attempt_at.eq(t),
+                created_at.eq(t),
+                updated_at.eq(t),
+            )
+        })
+        .collect();
+    let mut n = 0;
+    for chunk in rows.chunks(200) {
+        n += diesel::insert_into(deliveries)
+            .values(chunk)
+            .on_conflict((activity_id, inbox))
+            .do_nothing()
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
+/// Takes up to `limit` due rows and leases them until `lease_until`.
+pub fn claim(
+    conn: &mut Conn,
+    limit: i64,
+    lease_until: NaiveDateTime,
+) -> Result<Vec<(DbDelivery, DbActivity)>> {
+    let t = now();
+    let due: Vec<i64> = deliveries
+        .filter(state.eq(PENDING))
+        .filter(next_attempt_at.le(t))
+        .filter(locked_until.is_null().or(locked_until.lt(t)))
+        .order((next_attempt_at.asc(), id.asc()))
+        .limit(limit)
+        .select(id)
+        .load(conn)?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(deliveries.filter(id.eq_any(&due)))
+        .set(locked_until.eq(Some(lease_until)))
+        .execute(conn)?;
+    Ok(deliveries
+        .inner_join(activities::table)
+        .filter(id.eq_any(&due))
+        .select((DbDelivery::as_select(), DbActivity::as_select()))
+        .load(conn)?)
+}
+
+/// Frees every lease: at start-up, when no worker of ours can hold one.
+pub fn release_leases(conn: &mut Conn) -> Result<usize> {
+    Ok(
+        diesel::update(deliveries.filter(locked_until.is_not_null()))
+            .set(locked_until.eq(None::<NaiveDateTime>))
+            .execute(conn)?,
+    )
+}
+
+/// The outcome of one attempt.
+pub struct Outcome<'a> {
+    pub new_state: &'a str,
+    pub status: Option<i32>,
+    pub error: Option<String>,
+    pub next_attempt: NaiveDateTime,
+}
+
+pub fn record_attempt(conn: &mut Conn, delivery: i64, outcome: Outcome<'_>) -> Result<()> {
+    diesel::update(deliveries.find(delivery))
+        .set((
+            state.eq(outcome.new_state),
+            attempts.eq(attempts + 1),
+            last_status.eq(outcome.status),
+            last_error.eq(outcome.error),
+            next_attempt_at.eq(outcome.next_attempt),
+            locked_until.eq(None::<NaiveDateTime>),
+            updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// When the next row falls due, if any is pending.
+pub fn next_due(conn: &mut Conn) -> Result<Option<NaiveDateTime>> {
+    Ok(deliveries
+        .filter(state.eq(PENDING))
+        .select(diesel::dsl::min(next_attempt_at))
+        .first(conn)?)
+}
+
+/// Per inbox: (inbox, state, rows, attempts, last error).
+pub type InboxSummary = (String, String, i64, i64, Option<String>);
+
+pub fn summary(conn: &mut Conn) -> Result<Vec<InboxSummary>> {
+    let rows: Vec<DbDelivery> = deliveries
+        .order((inbox.asc(), id.asc()))
+        .select(DbDelivery::as_select())
+        .load(conn)?;
+    let mut out: Vec<InboxSummary> = Vec::new();
+    for row in rows {
+        let shown_state = if row.state == PENDING && row.attempts > 0 {
+            "retrying".to_owned()
+        } else {
+            row.state.clone()
+        };
+        match out
+            .iter_mut()
+            .find(|s| s.0 == row.inbox && s.1 == shown_state)
+        {
+            Some(s) => {
+                s.2 += 1;
+                s.3 += i64::from(row.attempts);
+                if row.last_error.is_some() {
+                    s.4 = row.last_error;
+                }
+            }
+            None => out.push((
+                row.inbox,
+                shown_state,
+                1,
+                i64::from(row.attempts),
+                row.last_error,
+            )),
+        }
+    }
+    Ok(out)
+}
+
+/// All rows for one activity (tests and `perch deliveries`).
+pub fn for_activity(conn: &mut Conn, activity: i64) -> Result<Vec<DbDelivery>> {
+    Ok(deliveries
+        .filter(activity_id.eq(activity))
+        .order(id.asc())
+        .select(DbDelivery::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,109 @@
+// The tables of migrations/ as diesel sees them (kept by hand in step with the migrations).
+
+diesel::table! {
+    actors (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        local -> Bool,
+        kind -> Text,
+        username -> Text,
+        domain -> Text,
+        name -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        inbox -> Text,
+        shared_inbox -> Nullable<Text>,
+        outbox -> Nullable<Text>,
+        followers_url -> Nullable<Text>,
+        url -> Nullable<Text>,
+        icon -> Nullable<Text>,
+        public_key_id -> Text,
+        public_key_pem -> Text,
+        private_key_pem -> Nullable<Text>,
+        manually_approves_followers -> Bool,
+        published -> Nullable<Timestamp>,
+        fetched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        password_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follows (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        direction -> Text,
+        follow_ap_id -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    objects (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        public_id -> Nullable<Text>,
+        local -> Bool,
+        kind -> Text,
+        actor_id -> BigInt,
+        name -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        content -> Text,
+        source -> Nullable<Text>,
+        url -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+        visibility -> Text,
+        sensitive -> Bool,
+        published -> Timestamp,
+        updated -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        public_id -> Nullable<Text>,
+        local -> Bool,
+        kind -> Text,
+        actor_ap_id -> Text,
+        object_ap_id -> Nullable<Text>,
+        public -> Bool,
+        data -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        inbox -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(account -> actors (actor_id));
+diesel::joinable!(follows -> actors (actor_id));
+diesel::joinable!(objects -> actors (actor_id));
+diesel::joinable!(deliveries -> activities (activity_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    actors, account, follows, objects, activities, deliveries,
+);

@@ -1,0 +1,52 @@
+//! The persistent delivery queue. Services store an outgoing activity and its inboxes in one
+//! transaction ([`enqueue`]); the [`worker`] claims due rows, signs, sends, and reschedules
+//! with backoff until the inbox takes it or the row is marked dead. Rows live in the database,
+//! so nothing queued is lost to a restart.
+
+pub mod worker;
+
+use crate::{
+    apub::send::Outgoing,
+    db::{self, models::*, queries, Conn},
+    error::Result,
+};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// The worker's doorbell: rung after a commit that queued something.
+#[derive(Clone, Default)]
+pub struct Queue {
+    wake: Arc<Notify>,
+}
+
+impl Queue {
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+    pub(crate) async fn rung(&self) {
+        self.wake.notified().await
+    }
+}
+
+/// Records `activity` as sent by us and queues it for each inbox, in the caller's transaction.
+pub fn enqueue(conn: &mut Conn, activity: &Outgoing, inboxes: &[String]) -> Result<DbActivity> {
+    let row = queries::activities::insert(
+        conn,
+        &NewActivity {
+            ap_id: activity.id.to_string(),
+            public_id: Some(activity.public_id.clone()),
+            local: true,
+            kind: activity.kind.to_owned(),
+            actor_ap_id: activity.json["actor"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            object_ap_id: activity.object.clone(),
+            public: activity.public,
+            data: serde_json::to_string(&activity.json)?,
+            created_at: db::now(),
+        },
+    )?;
+    queries::deliveries::enqueue(conn, row.id, inboxes)?;
+    Ok(row)
+}

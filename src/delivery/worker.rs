@@ -1,0 +1,299 @@
+//! The delivery worker: claim due rows → sign → POST → record the outcome.
+//!
+//! Retries with exponential backoff on network errors, 5xx, 408 and 429 (honouring
+//! `Retry-After`); any other 4xx is final. A row still failing `give_up_after_hours` after it
+//! was queued is marked dead. Rows are leased while in flight, so a crash leaves them to be
+//! claimed again: a delivery may be repeated, never dropped (receivers dedup by activity id).
+
+use crate::{
+    apub::ACTIVITY_JSON,
+    config::Delivery as DeliverySettings,
+    db::{self, models::*, queries::deliveries, queries::deliveries::Outcome},
+    state::AppState,
+};
+use chrono::{Duration, NaiveDateTime, Utc};
+use std::sync::Arc;
+use tokio::sync::{watch, Semaphore};
+use url::Url;
+
+/// Runs until `stop` turns true. In-flight sends are abandoned then; their leases are freed
+/// when `perch serve` next starts ([`deliveries::release_leases`]) or when they expire.
+pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+    let settings = state.settings.delivery.clone();
+    let slots = Arc::new(Semaphore::new(settings.concurrency));
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let Ok(first) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let free = slots.available_permits() + 1;
+        let lease = lease_until(&settings);
+        let batch = state
+            .db
+            .run(move |c| db::write(c, |c| deliveries::claim(c, free as i64, lease)))
+            .await;
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim deliveries");
+                Vec::new()
+            }
+        };
+        if batch.is_empty() {
+            drop(first);
+            let wait = idle_wait(&state, &settings).await;
+            tokio::select! {
+                _ = state.queue.rung() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        let mut permit = Some(first);
+        for (row, activity) in batch {
+            let permit = match permit.take() {
+                Some(p) => p,
+                None => match slots.clone().acquire_owned().await {
+                    Ok(p) => p,
+                    Err(_) => return,
+                },
+            };
+            let state = state.clone();
+            let mut stop = stop.clone();
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = deliver(&state, row, activity) => {}
+                    _ = stop.wait_for(|s| *s) => {}
+                }
+                drop(permit);
+            });
+        }
+    }
+}
+
+/// How long to sleep when nothing is due: until the next row falls due, at most a poll.
+async fn idle_wait(state: &AppState, settings: &DeliverySettings) -> std::time::Duration {
+    let poll = settings.poll_interval();
+    match state.db.run(deliveries::next_due).await {
+        Ok(Some(at)) => (at - db::now())
+            .to_std()
+            .unwrap_or(std::time::Duration::ZERO)
+            .min(poll),
+        _ => poll,
+    }
+}
+
+fn lease_until(settings: &DeliverySettings) -> NaiveDateTime {
+    db::now() + Duration::seconds(settings.timeout_seconds as i64 * 3 + 30)
+}
+
+/// What one attempt came to.
+#[derive(Debug)]
+enum Attempt {
+    Delivered(u16),
+    Retry {
+        status: Option<u16>,
+        error: String,
+        retry_after: Option<std::time::Duration>,
+    },
+    Final {
+        status: Option<u16>,
+        error: String,
+    },
+}
+
+async fn deliver(state: &AppState, row: DbDelivery, activity: DbActivity) {
+    let attempt = attempt(state, &row.inbox, activity.data.into_bytes()).await;
+    let settings = &state.settings.delivery;
+    let now = db::now();
+    let outcome = match attempt {
+        Attempt::Delivered(status) => {
+            tracing::debug!(inbox = %row.inbox, activity = %activity.ap_id, status, "delivered");
+            Outcome {
+                new_state: DELIVERED,
+                status: Some(i32::from(status)),
+                error: None,
+                next_attempt: now,
+            }
+        }
+        Attempt::Final { status, error } => {
+            tracing::warn!(inbox = %row.inbox, activity = %activity.ap_id, %error, "delivery refused; not retrying");
+            Outcome {
+                new_state: DEAD,
+                status: status.map(i32::from),
+                error: Some(error),
+                next_attempt: now,
+            }
+        }
+        Attempt::Retry {
+            status,
+            error,
+            retry_after,
+        } => {
+            let next = now + backoff(settings, row.attempts + 1, retry_after);
+            let horizon = row.created_at + hours(settings.give_up_after_hours);
+            let dead = next > horizon;
+            tracing::info!(inbox = %row.inbox, activity = %activity.ap_id, %error, attempts = row.attempts + 1, dead, "delivery failed");
+            Outcome {
+                new_state: if dead { DEAD } else { PENDING },
+                status: status.map(i32::from),
+                error: Some(error),
+                next_attempt: next,
+            }
+        }
+    };
+    let id = row.id;
+    if let Err(e) = state
+        .db
+        .run(move |c| db::write(c, |c| deliveries::record_attempt(c, id, outcome)))
+        .await
+    {
+        tracing::error!(error = %e, delivery = id, "cannot record a delivery attempt");
+    }
+}
+
+fn hours(h: f64) -> Duration {
+    Duration::milliseconds((h * 3_600_000.0) as i64)
+}
+
+/// The wait before attempt `n + 1`: base × 2^(n-1), capped, but never shorter than the
+/// server's `Retry-After`.
+pub fn backoff(
+    settings: &DeliverySettings,
+    failed_attempts: i32,
+    retry_after: Option<std::time::Duration>,
+) -> Duration {
+    let exp = f64::from(failed_attempts.clamp(1, 40) - 1);
+    let secs = (settings.retry_base_seconds * 2f64.powf(exp)).min(settings.retry_max_seconds);
+    let mut wait = Duration::milliseconds((secs * 1000.0) as i64);
+    if let Some(ra) = retry_after.and_then(|d| Duration::from_std(d).ok()) {
+        wait = wait.max(ra);
+    }
+    wait
+}
+
+async fn attempt(state: &AppState, inbox: &str, body: Vec<u8>) -> Attempt {
+    let url = match Url::parse(inbox) {
+        Ok(u)
+            if u.scheme() == "https"
+                || (u.scheme() == "http" && state.settings.federation.debug) =>
+        {
+            u
+        }
+        Ok(u) => {
+            return Attempt::Final {
+                status: None,
+                error: format!("inbox scheme {} not allowed", u.scheme()),
+            }
+        }
+        Err(e) => {
+            return Attempt::Final {
+                status: None,
+                error: format!("inbox is not a URL: {e}"),
+            }
+        }
+    };
+    let signer = state.local.signer.clone();
+    let signed = {
+        let url = url.clone();
+        let body = body.clone();
+        tokio::task::spawn_blocking(move || {
+            signer.sign_post(&url, &body, ACTIVITY_JSON, Utc::now())
+        })
+        .await
+    };
+    let Ok(headers) = signed else {
+        return Attempt::Retry {
+            status: None,
+            error: "signing task failed".into(),
+            retry_after: None,
+        };
+    };
+    let mut request = state
+        .http
+        .post(url)
+        .timeout(state.settings.delivery.timeout())
+        .body(body);
+    for (name, value) in headers {
+        // reqwest derives Host from the URL; sending it twice would confuse servers.
+        if name != "host" {
+            request = request.header(name, value);
+        }
+    }
+    match request.send().await {
+        Ok(res) => classify(res),
+        Err(e) => Attempt::Retry {
+            status: None,
+            error: network_error(&e),
+            retry_after: None,
+        },
+    }
+}
+
+fn classify(res: reqwest::Response) -> Attempt {
+    let status = res.status();
+    let code = status.as_u16();
+    if status.is_success() {
+        return Attempt::Delivered(code);
+    }
+    let error = format!("HTTP {code}");
+    if status.is_server_error() || code == 408 || code == 429 {
+        Attempt::Retry {
+            status: Some(code),
+            error,
+            retry_after: retry_after(&res),
+        }
+    } else {
+        Attempt::Final {
+            status: Some(code),
+            error,
+        }
+    }
+}
+
+fn retry_after(res: &reqwest::Response) -> Option<std::time::Duration> {
+    let raw = res.headers().get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = raw.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(secs.min(86_400)));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(raw)
+        .ok()?
+        .with_timezone(&Utc);
+    (at - Utc::now()).to_std().ok()
+}
+
+fn network_error(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Runs a worker until every row of `activity` has had its first attempt, or `max_wait`
+/// passes: lets `perch post` deliver at once even when no server is running. Rows that need
+/// a retry stay queued for `perch serve`.
+pub async fn deliver_now(state: &AppState, activity: i64, max_wait: std::time::Duration) {
+    let (stop, stop_rx) = watch::channel(false);
+    let worker = tokio::spawn(run(state.clone(), stop_rx));
+    let deadline = tokio::time::Instant::now() + max_wait;
+    while tokio::time::Instant::now() < deadline {
+        let rows = state
+            .db
+            .run(move |c| deliveries::for_activity(c, activity))
+            .await
+            .unwrap_or_default();
+        if rows.iter().all(|r| r.attempts > 0 || r.state != PENDING) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = stop.send(true);
+    let _ = worker.await;
+}

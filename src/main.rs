@@ -1,0 +1,261 @@
+//! The `perch` command line: serve, set up, publish, follow and look at the queue.
+
+use clap::{Parser, Subcommand};
+use perch::{
+    app::{self, Instance},
+    config::Settings,
+    db::{models, queries},
+    delivery::worker,
+    domain::Visibility,
+    error::{Error, Result},
+    services,
+};
+use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
+
+#[derive(Parser)]
+#[command(
+    name = "perch",
+    version,
+    about = "A single-user ActivityPub server: your blog and microblog on the fediverse"
+)]
+struct Cli {
+    /// A TOML file overriding config/default.toml (environment: PERCH__SECTION__KEY overrides both)
+    #[arg(long, global = true, env = "PERCH_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default with no command)
+    Serve,
+    /// Create the database, the local actor and its RSA-2048 key pair (safe to run again)
+    Init,
+    /// Set the author's login password, read from standard input
+    Passwd,
+    /// Apply pending database migrations (start-up does this too)
+    Migrate,
+    /// Publish a note or an article to your followers
+    Post {
+        #[command(subcommand)]
+        what: PostCommand,
+    },
+    /// Follow a remote account, e.g. `perch follow @alice@example.social`
+    Follow { handle: String },
+    /// Stop following a remote account
+    Unfollow { handle: String },
+    /// List followers and pending requests, or answer a request
+    Followers {
+        #[command(subcommand)]
+        action: Option<FollowersCommand>,
+    },
+    /// Show the delivery queue per inbox: pending, retrying, delivered, dead
+    Deliveries,
+}
+
+#[derive(Subcommand)]
+enum PostCommand {
+    /// A short post of plain text
+    Note {
+        text: String,
+        /// public, unlisted, private (followers only) or direct
+        #[arg(long, default_value = "public")]
+        visibility: String,
+    },
+    /// A long-form article from a Markdown file whose first line is `# Title`
+    Article {
+        file: PathBuf,
+        #[arg(long, default_value = "public")]
+        visibility: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum FollowersCommand {
+    /// Accept a pending follow request
+    Approve { handle: String },
+    /// Refuse a pending follow request
+    Reject { handle: String },
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("perch: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("perch: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => app::run(settings).await,
+        Command::Init => {
+            let path = settings.database_path();
+            let instance = Instance::open(settings).await?;
+            println!(
+                "ready: {} in {}",
+                instance.state().urls.actor(),
+                path.display()
+            );
+            Ok(())
+        }
+        Command::Passwd => {
+            let mut input = String::new();
+            std::io::stdin().read_to_string(&mut input)?;
+            let password = input.trim_end_matches(['\r', '\n']);
+            let instance = Instance::open(settings).await?;
+            services::setup::set_password(&instance.state().db, password)?;
+            println!("password set");
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = perch::db::Db::connect(&settings.database_path(), 1)?;
+            println!(
+                "database at {} is up to date ({} applied now)",
+                settings.database_path().display(),
+                db.migrate()?
+            );
+            Ok(())
+        }
+        Command::Post { what } => {
+            let instance = Instance::open(settings).await?;
+            let state = instance.state();
+            let published = match what {
+                PostCommand::Note { text, visibility } => {
+                    services::publish::note(state, &text, visibility_arg(&visibility)?).await?
+                }
+                PostCommand::Article { file, visibility } => {
+                    let markdown = std::fs::read_to_string(&file)?;
+                    services::publish::article(state, &markdown, visibility_arg(&visibility)?)
+                        .await?
+                }
+            };
+            worker::deliver_now(state, published.activity.id, Duration::from_secs(30)).await;
+            let rows = state
+                .db
+                .run(move |c| queries::deliveries::for_activity(c, published.activity.id))
+                .await?;
+            let done = rows.iter().filter(|r| r.state == models::DELIVERED).count();
+            println!("published {}", published.post.ap_id);
+            println!(
+                "delivered to {done} of {} inboxes; the rest stay queued for `perch serve`",
+                rows.len()
+            );
+            Ok(())
+        }
+        Command::Follow { handle } => {
+            let instance = Instance::open(settings).await?;
+            let (actor, state) = services::follow::follow(&instance.data(), &handle).await?;
+            deliver_queued(&instance).await;
+            println!("{:?}: {}", state, actor.ap_id);
+            Ok(())
+        }
+        Command::Unfollow { handle } => {
+            let instance = Instance::open(settings).await?;
+            let done = services::follow::unfollow(&instance.data(), &handle).await?;
+            deliver_queued(&instance).await;
+            println!(
+                "{}",
+                if done {
+                    "unfollowed"
+                } else {
+                    "you did not follow them"
+                }
+            );
+            Ok(())
+        }
+        Command::Followers { action } => {
+            let instance = Instance::open(settings).await?;
+            let state = instance.state();
+            match action {
+                None => {
+                    for (label, wanted) in
+                        [("follower", models::ACCEPTED), ("pending", models::PENDING)]
+                    {
+                        for (_, actor) in services::followers::list(state, wanted).await? {
+                            println!("{label}\t@{}\t{}", actor.acct(), actor.ap_id);
+                        }
+                    }
+                }
+                Some(FollowersCommand::Approve { handle }) => {
+                    services::followers::answer(state, &handle, true).await?;
+                    deliver_queued(&instance).await;
+                    println!("approved {handle}");
+                }
+                Some(FollowersCommand::Reject { handle }) => {
+                    services::followers::answer(state, &handle, false).await?;
+                    deliver_queued(&instance).await;
+                    println!("rejected {handle}");
+                }
+            }
+            Ok(())
+        }
+        Command::Deliveries => {
+            let instance = Instance::open(settings).await?;
+            let rows = instance
+                .state()
+                .db
+                .run(queries::deliveries::summary)
+                .await?;
+            println!(
+                "{:<10} {:>6} {:>9}  {:<50} last error",
+                "state", "rows", "attempts", "inbox"
+            );
+            for (inbox, state, n, attempts, error) in rows {
+                println!(
+                    "{state:<10} {n:>6} {attempts:>9}  {inbox:<50} {}",
+                    error.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Sends what a CLI command just queued (the newest activity), without waiting on a server.
+async fn deliver_queued(instance: &Instance) {
+    let state = instance.state();
+    let newest = state
+        .db
+        .run(|c| {
+            use diesel::prelude::*;
+            use perch::db::schema::activities::dsl::*;
+            Ok(activities
+                .filter(local.eq(true))
+                .select(diesel::dsl::max(id))
+                .first::<Option<i64>>(c)?)
+        })
+        .await;
+    if let Ok(Some(activity)) = newest {
+        worker::deliver_now(state, activity, Duration::from_secs(30)).await;
+    }
+}
+
+fn visibility_arg(s: &str) -> Result<Visibility> {
+    Visibility::parse(s).ok_or_else(|| {
+        Error::BadRequest(format!(
+            "visibility `{s}` is not public, unlisted, private or direct"
+        ))
+    })
+}

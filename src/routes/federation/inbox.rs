@@ -1,0 +1,52 @@
+//! `POST /inbox` (shared) and `POST /users/{name}/inbox` (ActivityPub §7): 202 once verified
+//! and handled, 401 for a signature that does not hold, 4xx with a reason for bad input.
+
+use crate::{
+    apub::inbox::{receive, IncomingRequest},
+    error::{Error, Result},
+    state::Data,
+};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+pub async fn shared(req: HttpRequest, body: web::Bytes, data: Data) -> Result<HttpResponse> {
+    handle(req, body, data).await
+}
+
+pub async fn personal(
+    name: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+    data: Data,
+) -> Result<HttpResponse> {
+    if *name != data.settings.actor.username {
+        return Err(Error::NotFound);
+    }
+    handle(req, body, data).await
+}
+
+async fn handle(req: HttpRequest, body: web::Bytes, data: Data) -> Result<HttpResponse> {
+    let incoming = IncomingRequest {
+        method: req.method().as_str().to_owned(),
+        path_and_query: req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| req.path().to_owned()),
+        headers: req
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| {
+                Some((n.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_owned()))
+            })
+            .collect(),
+    };
+    match receive(incoming, &body, &data).await {
+        Ok(()) => Ok(HttpResponse::Accepted().finish()),
+        Err(e) => {
+            if e.is_client_error() {
+                tracing::info!(error = %e, "inbox refused a request");
+            }
+            Err(e)
+        }
+    }
+}

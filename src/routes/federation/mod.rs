@@ -1,0 +1,53 @@
+//! The ActivityPub endpoints: the actor, its inboxes, its collections, and every object and
+//! activity at its own URL. Answers carry the ActivityStreams media type the client asked for.
+
+mod actor;
+mod collections;
+mod inbox;
+mod objects;
+
+use crate::apub::{ACTIVITY_JSON, LD_JSON};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+/// The inbox body limit.
+pub const INBOX_BODY_LIMIT: usize = 1 << 20;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("")
+            .app_data(web::PayloadConfig::new(INBOX_BODY_LIMIT))
+            .route("/inbox", web::post().to(inbox::shared))
+            .route("/users/{name}/inbox", web::post().to(inbox::personal))
+            .route("/users/{name}", web::get().to(actor::get))
+            .route("/users/{name}/outbox", web::get().to(collections::outbox))
+            .route(
+                "/users/{name}/followers",
+                web::get().to(collections::followers),
+            )
+            .route(
+                "/users/{name}/following",
+                web::get().to(collections::following),
+            )
+            .route("/posts/{id}", web::get().to(objects::post))
+            .route("/activities/{id}", web::get().to(objects::activity)),
+    );
+}
+
+/// A JSON answer with the ActivityStreams media type the request asked for.
+pub fn activity_json(req: &HttpRequest, body: &serde_json::Value) -> HttpResponse {
+    let accept = req
+        .headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let content_type = if accept.contains("application/ld+json") && !accept.contains(ACTIVITY_JSON)
+    {
+        LD_JSON
+    } else {
+        ACTIVITY_JSON
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Vary", "Accept"))
+        .json(body)
+}

@@ -1,0 +1,39 @@
+//! `GET /posts/{id}` and `GET /activities/{id}`: each public object and activity at its own
+//! URL. Followers-only and direct ones are not shown to unsigned readers.
+
+use super::activity_json;
+use crate::{
+    apub::{objects::post, protocol::with_context},
+    db::queries::{activities, objects},
+    domain::Visibility,
+    error::{Error, Result},
+    state::Data,
+};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let row = data
+        .db
+        .run(move |c| objects::by_public_id(c, &id))
+        .await?
+        .ok_or(Error::NotFound)?;
+    let visible = Visibility::parse(&row.visibility).is_some_and(Visibility::is_public);
+    if !visible {
+        return Err(Error::NotFound);
+    }
+    let note = post::to_note(&data.urls, &row)?;
+    Ok(activity_json(&req, &with_context(&note)))
+}
+
+pub async fn activity(id: web::Path<String>, req: HttpRequest, data: Data) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let row = data
+        .db
+        .run(move |c| activities::by_public_id(c, &id))
+        .await?
+        .filter(|a| a.public)
+        .ok_or(Error::NotFound)?;
+    let value: serde_json::Value = serde_json::from_str(&row.data)?;
+    Ok(activity_json(&req, &value))
+}

@@ -1,0 +1,8 @@
+//! Use-cases shared by the CLI, the web and (later) the client API: setting up the actor,
+//! publishing, following, answering follow requests. Services own the transaction and hand
+//! outgoing activities to the delivery queue.
+
+pub mod follow;
+pub mod followers;
+pub mod publish;
+pub mod setup;

@@ -1,0 +1,28 @@
+//! What every handler, service and worker is handed: settings, the database, our URL
+//! builder, the local actor with its signing key, the HTTP client and the queue's doorbell.
+
+use crate::{
+    apub::signatures::RequestSigner, config::Settings, db::models::DbActor, db::Db,
+    delivery::Queue, domain::Urls,
+};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub urls: Urls,
+    pub local: Arc<LocalActor>,
+    pub http: reqwest::Client,
+    pub queue: Queue,
+}
+
+/// The one local actor, loaded once at start.
+pub struct LocalActor {
+    pub actor: DbActor,
+    pub signer: RequestSigner,
+}
+
+/// Per-request handle: app state plus activitypub_federation's fetch budget.
+pub type Data = activitypub_federation::config::Data<AppState>;
+pub type FederationConfig = activitypub_federation::config::FederationConfig<AppState>;

@@ -1,0 +1,139 @@
+//! The delivery queue: retries a failing inbox until it takes the activity, once; and keeps
+//! what is queued across a restart.
+
+use crate::support::{eventually, remote::Remote, seed, spawn_app};
+use perch::{
+    db::{
+        models::*,
+        queries::{deliveries, follows},
+    },
+    domain::Visibility,
+    services::publish,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inbox_that_fails_twice_gets_the_delivery_exactly_once() {
+    let app = spawn_app().await;
+    let remote = Remote::start("flaky").await;
+    let res = remote
+        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
+        .await;
+    assert_eq!(res.status(), 202);
+    eventually("the Accept reaches the follower", || async {
+        (remote.received().iter().any(|r| r.body["type"] == "Accept")).then_some(())
+    })
+    .await;
+
+    remote.script(&[500, 500]);
+    let note = publish::note(app.app.state(), seed::NOTE_MENTION, Visibility::Public)
+        .await
+        .unwrap();
+    let object_id = note.post.ap_id.clone();
+    let row = eventually("the delivery is done", || async {
+        let rows = app
+            .query(move |c| deliveries::for_activity(c, note.activity.id))
+            .await;
+        rows.into_iter().next().filter(|r| r.state != PENDING)
+    })
+    .await;
+    assert_eq!(
+        (row.state.as_str(), row.attempts, row.last_status),
+        (DELIVERED, 3, Some(202))
+    );
+    // Give a wrongly repeated send the chance to show before counting.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let got: Vec<u16> = remote
+        .received_for("Create", &object_id)
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        got,
+        [500, 500, 202],
+        "two failures, then exactly one accepted delivery"
+    );
+    assert!(remote
+        .received_for("Create", &object_id)
+        .iter()
+        .all(|r| r.signature.is_some()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusing_inbox_is_not_retried_and_a_dead_one_is_given_up() {
+    let app = spawn_app().await;
+    let remote = Remote::start("refuser").await;
+    remote
+        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
+        .await;
+    eventually("the Accept reaches the follower", || async {
+        (!remote.received().is_empty()).then_some(())
+    })
+    .await;
+    remote.script(&[403]);
+    let note = publish::note(app.app.state(), "refused", Visibility::Public)
+        .await
+        .unwrap();
+    let row = eventually("the delivery is final", || async {
+        let rows = app
+            .query(move |c| deliveries::for_activity(c, note.activity.id))
+            .await;
+        rows.into_iter().next().filter(|r| r.state != PENDING)
+    })
+    .await;
+    assert_eq!(
+        (row.state.as_str(), row.attempts, row.last_status),
+        (DEAD, 1, Some(403))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_deliveries_survive_a_restart() {
+    let app = spawn_app().await;
+    let remote = Remote::start("patient").await;
+    remote
+        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
+        .await;
+    eventually("the Accept reaches the follower", || async {
+        (!remote.received().is_empty()).then_some(())
+    })
+    .await;
+    assert_eq!(
+        app.query(|c| follows::count(c, INCOMING, ACCEPTED)).await,
+        1
+    );
+
+    // The follower's server is down (503) while the note is published…
+    remote.answer_always(Some(503));
+    let note = publish::note(app.app.state(), seed::NOTE_COMMENTS, Visibility::Public)
+        .await
+        .unwrap();
+    let activity = note.activity.id;
+    eventually("a first attempt has failed", || async {
+        let rows = app
+            .query(move |c| deliveries::for_activity(c, activity))
+            .await;
+        rows.into_iter()
+            .next()
+            .filter(|r| r.attempts >= 1 && r.state == PENDING)
+    })
+    .await;
+
+    // …perch stops, the follower comes back, perch starts again on the same database.
+    let app = app.restart().await;
+    let tries_before = remote.received_for("Create", &note.post.ap_id).len();
+    remote.answer_always(None);
+    let row = eventually("the queued delivery goes out after the restart", || async {
+        let rows = app
+            .query(move |c| deliveries::for_activity(c, activity))
+            .await;
+        rows.into_iter().next().filter(|r| r.state == DELIVERED)
+    })
+    .await;
+    assert!(row.attempts as usize > tries_before.saturating_sub(1));
+    let accepted = remote
+        .received_for("Create", &note.post.ap_id)
+        .iter()
+        .filter(|r| r.status == 202)
+        .count();
+    assert_eq!(accepted, 1);
+}

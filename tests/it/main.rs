@@ -1,0 +1,10 @@
+//! perch's integration tests: each starts real perch instances (SQLite files in temp dirs,
+//! HTTP on loopback with port 0, debug mode) and talks to them over HTTP.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod delivery;
+mod discovery;
+mod federation;
+mod signatures;

@@ -1,0 +1,159 @@
+//! The inbox takes only what is signed by the actor it claims to come from, recently, over
+//! the very body it carries. Requests are signed by the test's own remote actor.
+
+use crate::support::{
+    remote::{send, Remote},
+    spawn_app, TestApp,
+};
+use chrono::{Duration, Utc};
+use perch::db::{models::INCOMING, queries::follows};
+use serde_json::Value;
+
+async fn nothing_stored(app: &TestApp) {
+    let followers = app.query(|c| follows::count(c, INCOMING, "accepted")).await;
+    let pending = app.query(|c| follows::count(c, INCOMING, "pending")).await;
+    assert_eq!(
+        (followers, pending),
+        (0, 0),
+        "a refused request stored nothing"
+    );
+}
+
+async fn refused(res: reqwest::Response, reason: &str) {
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains(reason), "expected {reason:?} in {text:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_properly_signed_follow_is_accepted() {
+    let app = spawn_app().await;
+    let remote = Remote::start("alice").await;
+    let res = remote
+        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
+        .await;
+    assert_eq!(res.status(), 202);
+    let n = app.query(|c| follows::count(c, INCOMING, "accepted")).await;
+    assert_eq!(n, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsigned_forged_altered_and_stale_requests_get_401_and_store_nothing() {
+    let app = spawn_app().await;
+    let remote = Remote::start("mallory").await;
+    let inbox = app.url("/users/me/inbox");
+    let follow = remote.follow(&app.actor_url());
+    let body = serde_json::to_vec(&follow).unwrap();
+    let url = url::Url::parse(&inbox).unwrap();
+
+    // No signature at all.
+    let mut headers = remote
+        .signer
+        .sign_post(&url, &body, "application/activity+json", Utc::now());
+    headers.retain(|(n, _)| *n != "signature");
+    refused(
+        send(&inbox, body.clone(), headers).await,
+        "no Signature header",
+    )
+    .await;
+
+    // Signed by a key that is not the actor's (same keyId, another key).
+    let other = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+    let forger =
+        perch::apub::signatures::RequestSigner::from_pem(&remote.key_id, &other.private_key)
+            .unwrap();
+    let headers = forger.sign_post(&url, &body, "application/activity+json", Utc::now());
+    refused(send(&inbox, body.clone(), headers).await, "does not verify").await;
+
+    // The body changed after signing: the Digest no longer matches…
+    let headers = remote
+        .signer
+        .sign_post(&url, &body, "application/activity+json", Utc::now());
+    let mut changed: Value = follow.clone();
+    changed["object"] = Value::String(format!("{}x", app.actor_url()));
+    let changed = serde_json::to_vec(&changed).unwrap();
+    refused(
+        send(&inbox, changed.clone(), headers.clone()).await,
+        "Digest does not match",
+    )
+    .await;
+    // …and with the Digest recomputed, the signature no longer holds.
+    let mut redigested = headers;
+    for (n, v) in redigested.iter_mut() {
+        if *n == "digest" {
+            *v = perch::apub::signatures::digest_header(&changed);
+        }
+    }
+    refused(send(&inbox, changed, redigested).await, "does not verify").await;
+
+    // A Date two days old.
+    let res = remote
+        .post_signed_at(&inbox, &follow, Utc::now() - Duration::days(2))
+        .await;
+    refused(res, "more than 12 hours old").await;
+
+    nothing_stored(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_whose_clock_is_hours_behind_still_gets_through() {
+    let app = spawn_app().await;
+    let remote = Remote::start("slowclock").await;
+    let res = remote
+        .post_signed_at(
+            &app.url("/inbox"),
+            &remote.follow(&app.actor_url()),
+            Utc::now() - Duration::hours(11),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    let res = remote
+        .post_signed_at(
+            &app.url("/inbox"),
+            &remote.follow(&app.actor_url()),
+            Utc::now() + Duration::hours(2),
+        )
+        .await;
+    refused(res, "in the future").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_error_not_a_crash() {
+    let app = spawn_app().await;
+    let remote = Remote::start("clumsy").await;
+    let inbox = app.url("/inbox");
+    let url = url::Url::parse(&inbox).unwrap();
+    let post = |body: Vec<u8>| {
+        let headers = remote
+            .signer
+            .sign_post(&url, &body, "application/activity+json", Utc::now());
+        send(&inbox, body, headers)
+    };
+    let res = post(b"{not json".to_vec()).await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("not JSON"));
+    let res = post(br#"{"type":"Follow"}"#.to_vec()).await;
+    assert_eq!(res.status(), 400);
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let res = post(deep.into_bytes()).await;
+    assert_eq!(res.status(), 400);
+    let huge = vec![b' '; 2 << 20];
+    let res = post(huge).await;
+    assert_eq!(res.status(), 413);
+    // An activity type perch does not act on is acknowledged.
+    let res = remote
+        .post_signed(
+            &inbox,
+            &serde_json::json!({"id": format!("{}/x/1", remote.actor_id), "type": "Move", "actor": remote.actor_id, "object": remote.actor_id}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    // A Follow missing its object names what is wrong.
+    let res = remote
+        .post_signed(&inbox, &serde_json::json!({"id": format!("{}/x/2", remote.actor_id), "type": "Follow", "actor": remote.actor_id}))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("object"));
+    nothing_stored(&app).await;
+}

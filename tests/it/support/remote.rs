@@ -1,0 +1,183 @@
+//! A remote actor played by the test itself: it serves its actor document (with a throwaway
+//! key) on loopback, signs requests to perch as a Mastodon server would, and records what its
+//! inbox receives, answering with statuses the test scripts.
+
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use chrono::{DateTime, Utc};
+use perch::apub::signatures::RequestSigner;
+use serde_json::{json, Value};
+use std::{
+    collections::VecDeque,
+    net::TcpListener,
+    sync::{Arc, Mutex},
+};
+
+/// One POST that reached the remote inbox.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub status: u16,
+    pub signature: Option<String>,
+    pub body: Value,
+}
+
+#[derive(Default)]
+struct Inbox {
+    received: Vec<Received>,
+    script: VecDeque<u16>,
+    fallback: Option<u16>,
+}
+
+pub struct Remote {
+    pub actor_id: String,
+    pub key_id: String,
+    pub signer: RequestSigner,
+    inbox: Arc<Mutex<Inbox>>,
+}
+
+impl Remote {
+    pub async fn start(username: &str) -> Remote {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let base = format!("http://localhost:{port}");
+        let actor_id = format!("{base}/users/{username}");
+        let key_id = format!("{actor_id}#main-key");
+        let keys = activitypub_federation::http_signatures::generate_actor_keypair().expect("keys");
+        let signer = RequestSigner::from_pem(&key_id, &keys.private_key).expect("signer");
+        let doc = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "type": "Person",
+            "id": actor_id,
+            "preferredUsername": username,
+            "name": format!("Remote {username}"),
+            "inbox": format!("{actor_id}/inbox"),
+            "outbox": format!("{actor_id}/outbox"),
+            "followers": format!("{actor_id}/followers"),
+            "publicKey": { "id": key_id, "owner": actor_id, "publicKeyPem": keys.public_key },
+        });
+        let inbox = Arc::new(Mutex::new(Inbox::default()));
+        let (doc2, inbox2) = (doc.clone(), inbox.clone());
+        let server = HttpServer::new(move || {
+            let doc = doc2.clone();
+            let inbox = inbox2.clone();
+            App::new()
+                .route(
+                    "/users/{name}",
+                    web::get().to(move || {
+                        let doc = doc.clone();
+                        async move {
+                            HttpResponse::Ok()
+                                .content_type("application/activity+json")
+                                .json(doc)
+                        }
+                    }),
+                )
+                .route(
+                    "/users/{name}/inbox",
+                    web::post().to(move |req: HttpRequest, body: web::Bytes| {
+                        let inbox = inbox.clone();
+                        async move {
+                            let mut inbox = inbox.lock().expect("lock");
+                            let status = inbox.script.pop_front().or(inbox.fallback).unwrap_or(202);
+                            inbox.received.push(Received {
+                                status,
+                                signature: req
+                                    .headers()
+                                    .get("signature")
+                                    .and_then(|v| v.to_str().ok())
+                                    .map(str::to_owned),
+                                body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+                            });
+                            HttpResponse::build(
+                                actix_web::http::StatusCode::from_u16(status).expect("status"),
+                            )
+                            .finish()
+                        }
+                    }),
+                )
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .expect("listen")
+        .run();
+        tokio::spawn(server);
+        Remote {
+            actor_id,
+            key_id,
+            signer,
+            inbox,
+        }
+    }
+
+    /// The next answers of the inbox, in order.
+    pub fn script(&self, statuses: &[u16]) {
+        self.inbox.lock().expect("lock").script.extend(statuses);
+    }
+
+    /// The answer once the script has run out (202 unless set).
+    pub fn answer_always(&self, status: Option<u16>) {
+        self.inbox.lock().expect("lock").fallback = status;
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.inbox.lock().expect("lock").received.clone()
+    }
+
+    /// What reached the inbox for the activity of this type and object id.
+    pub fn received_for(&self, kind: &str, object_id: &str) -> Vec<Received> {
+        self.received()
+            .into_iter()
+            .filter(|r| {
+                r.body["type"] == kind
+                    && (r.body["object"] == object_id || r.body["object"]["id"] == object_id)
+            })
+            .collect()
+    }
+
+    /// A Follow of `target` by this actor.
+    pub fn follow(&self, target: &str) -> Value {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/follows/{}", self.actor_id, uuid::Uuid::new_v4()),
+            "type": "Follow",
+            "actor": self.actor_id,
+            "object": target,
+        })
+    }
+
+    /// POSTs `body` to `inbox`, signed by this actor's key at `date`.
+    pub async fn post_signed_at(
+        &self,
+        inbox: &str,
+        body: &Value,
+        date: DateTime<Utc>,
+    ) -> reqwest::Response {
+        let bytes = serde_json::to_vec(body).expect("json");
+        let headers = self.signer.sign_post(
+            &url::Url::parse(inbox).expect("url"),
+            &bytes,
+            "application/activity+json",
+            date,
+        );
+        send(inbox, bytes, headers).await
+    }
+
+    pub async fn post_signed(&self, inbox: &str, body: &Value) -> reqwest::Response {
+        self.post_signed_at(inbox, body, Utc::now()).await
+    }
+}
+
+/// POSTs raw bytes with the given headers (the Host header is reqwest's own).
+pub async fn send(
+    url: &str,
+    body: Vec<u8>,
+    headers: Vec<(&'static str, String)>,
+) -> reqwest::Response {
+    let mut req = super::http().post(url).body(body);
+    for (name, value) in headers {
+        if name != "host" {
+            req = req.header(name, value);
+        }
+    }
+    req.send().await.expect("send")
+}
