@@ -178,14 +178,14 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
 /// `perch serve`: runs until Ctrl-C or SIGTERM.
 pub async fn run(settings: Settings) -> Result<()> {
     let db_path = settings.database_path();
+    let ip = settings.bind_addr()?.ip();
     let app = spawn(settings).await?;
-    let s = &app.state().settings;
     tracing::info!(
-        "perch {} serving {} as {} on {} (database: {}); set the login password with `perch passwd`",
+        "perch {} serving {} on {}:{} (database: {}); set the login password with `perch passwd`",
         env!("CARGO_PKG_VERSION"),
         app.state().urls.actor(),
-        s.server.domain,
-        s.server.bind,
+        ip,
+        app.port,
         db_path.display(),
     );
     shutdown_signal().await;

@@ -173,6 +173,9 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
         ));
     }
 
+    if is_self_delete_of_stranger(&value, &actor_id, data).await? {
+        return Ok(());
+    }
     let actor = verified_actor(&request, &signature, &actor_id, data).await?;
 
     let seen = {
@@ -207,6 +210,23 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
         .run(move |c| activities::record_received(c, &record))
         .await?;
     Ok(())
+}
+
+/// Servers announce a deleted account to everyone they know with a `Delete` of the actor by
+/// itself. Its key can no longer be fetched; when we never stored the actor there is nothing
+/// to delete, so it is acknowledged without a fetch (as Mastodon does).
+async fn is_self_delete_of_stranger(value: &Value, actor_id: &Url, data: &Data) -> Result<bool> {
+    let self_delete = value.get("type").and_then(Value::as_str) == Some("Delete")
+        && value.get("object").and_then(protocol::id_of).as_ref() == Some(actor_id);
+    if !self_delete {
+        return Ok(false);
+    }
+    let id = actor_id.to_string();
+    let known = data
+        .db
+        .run(move |c| crate::db::queries::actors::by_ap_id(c, &id))
+        .await?;
+    Ok(known.is_none())
 }
 
 /// Fetches the actor and checks the signature against its key. A key that does not match

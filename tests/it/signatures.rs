@@ -155,5 +155,17 @@ async fn bad_input_gets_a_clear_error_not_a_crash() {
         .await;
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("object"));
+    // A deleted account announcing its own Delete cannot be fetched any more; when it never
+    // followed or wrote here, that is acknowledged without a fetch.
+    let gone = "http://localhost:9/users/gone";
+    let res = remote
+        .post_signed(&inbox, &serde_json::json!({"id": format!("{gone}#delete"), "type": "Delete", "actor": gone, "object": gone}))
+        .await;
+    assert_eq!(res.status(), 202);
+    // Any other activity from an actor that cannot be fetched is refused.
+    let res = remote
+        .post_signed(&inbox, &serde_json::json!({"id": format!("{gone}/follow"), "type": "Follow", "actor": gone, "object": app.actor_url()}))
+        .await;
+    refused(res, "cannot fetch the actor").await;
     nothing_stored(&app).await;
 }

@@ -1,0 +1,173 @@
+//! The `perch` binary as a self-hoster uses it: `perch serve` in one process, `perch post
+//! note` and friends in others, a follower instance receiving what the CLI published.
+
+use crate::support::{eventually, seed, spawn_app};
+use perch::db::{models::*, queries::objects};
+use std::{
+    io::{BufRead, BufReader, Write},
+    process::{Child, Command, Output, Stdio},
+};
+
+/// `perch` with the config of one test instance, given by environment variables.
+fn perch(dir: &std::path::Path, domain: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_perch"));
+    cmd.env_clear()
+        .env("PERCH__FEDERATION__DEBUG", "true")
+        .env("PERCH__SERVER__DATA_DIR", dir)
+        .env("PERCH__SERVER__DOMAIN", domain)
+        .env("PERCH__SERVER__BIND", "127.0.0.1:0")
+        .env("PERCH__SERVER__WORKERS", "1")
+        .env("PERCH__DELIVERY__POLL_INTERVAL_MS", "50")
+        .env("RUST_LOG", "info");
+    cmd
+}
+
+fn ok(output: Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "perch failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// A `perch serve` child process, killed when dropped.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `perch serve` on port 0 and reads the port it reports.
+fn serve(dir: &std::path::Path) -> (Served, u16) {
+    let mut child = perch(dir, "localhost:0")
+        .arg("serve")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn perch serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let served = Served(child);
+    let mut lines = BufReader::new(stderr).lines();
+    let port = loop {
+        let line = lines
+            .next()
+            .expect("perch serve ended early")
+            .expect("line");
+        if let Some(rest) = line.split(" serving http://localhost:").nth(1) {
+            break rest
+                .split('/')
+                .next()
+                .expect("port")
+                .parse()
+                .expect("port number");
+        }
+    };
+    // Keep draining the log so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (served, port)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, port) = serve(dir.path());
+    let domain = format!("localhost:{port}");
+    let cli = |args: &[&str]| ok(perch(dir.path(), &domain).args(args).output().unwrap());
+
+    let ready = cli(&["init"]);
+    assert!(
+        ready.contains(&format!("http://{domain}/users/me")),
+        "{ready}"
+    );
+
+    let b = spawn_app().await;
+    perch::services::follow::follow(&b.app.data(), &format!("@me@{domain}"))
+        .await
+        .unwrap();
+    let followers = eventually("the server accepts B", || async {
+        let out = cli(&["followers"]);
+        out.contains(&format!("follower\t@{}", b.handle()))
+            .then_some(out)
+    })
+    .await;
+    assert!(!followers.contains("pending"), "{followers}");
+
+    let out = cli(&["post", "note", seed::NOTE_COMMENTS]);
+    assert!(out.contains("delivered to 1 of 1 inboxes"), "{out}");
+    let url = out
+        .lines()
+        .find_map(|l| l.strip_prefix("published "))
+        .expect("the post's URL")
+        .to_owned();
+    let b = &b;
+    let stored = eventually("B stores the note", || {
+        let url = url.clone();
+        async move { b.query(move |c| objects::by_ap_id(c, &url)).await }
+    })
+    .await;
+    assert!(stored.content.contains("got a useful comment. 🤔"));
+
+    let queue = cli(&["deliveries"]);
+    assert!(
+        queue
+            .lines()
+            .any(|l| l.starts_with(DELIVERED) && l.contains(&b.url("/inbox"))),
+        "{queue}"
+    );
+
+    let mut passwd = perch(dir.path(), &domain)
+        .arg("passwd")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    passwd
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery\n")
+        .unwrap();
+    assert!(ok(passwd.wait_with_output().unwrap()).contains("password set"));
+    let db = perch::db::Db::open(&dir.path().join("perch.db"), 1).unwrap();
+    assert!(perch::services::setup::check_password(&db, "correct horse battery").unwrap());
+    assert!(!perch::services::setup::check_password(&db, "wrong").unwrap());
+}
+
+#[test]
+fn help_explains_each_command_and_bad_config_names_the_key() {
+    let out = Command::new(env!("CARGO_BIN_EXE_perch"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in [
+        "serve",
+        "init",
+        "passwd",
+        "migrate",
+        "post",
+        "follow",
+        "unfollow",
+        "followers",
+        "deliveries",
+    ] {
+        assert!(help.contains(cmd), "{cmd} missing from:\n{help}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = perch(dir.path(), "localhost:8080")
+        .env("PERCH__ACTOR__LOCKED", "maybe")
+        .arg("init")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("actor.locked"), "{err}");
+    assert!(
+        !dir.path().join("perch.db").exists(),
+        "nothing is created on a bad config"
+    );
+}
