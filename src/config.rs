@@ -122,6 +122,27 @@ impl Settings {
         Settings::from_value(merged)
     }
 
+    /// A debug-mode instance on 127.0.0.1 with port 0 (known as `localhost:PORT`), its data in
+    /// `data_dir`, quick to retry and to poll: what tests and benchmarks start.
+    pub fn loopback(
+        data_dir: &std::path::Path,
+        extra: &[(&str, toml::Value)],
+    ) -> Result<Settings, ConfigError> {
+        let mut overrides: Vec<(&str, toml::Value)> = vec![
+            ("federation.debug", true.into()),
+            ("server.bind", "127.0.0.1:0".into()),
+            ("server.domain", "localhost:0".into()),
+            ("server.data_dir", data_dir.display().to_string().into()),
+            ("server.workers", 1.into()),
+            ("database.pool_size", 4.into()),
+            ("delivery.poll_interval_ms", 50.into()),
+            ("delivery.retry_base_seconds", 0.2.into()),
+            ("delivery.retry_max_seconds", 1.0.into()),
+        ];
+        overrides.extend(extra.iter().cloned());
+        Settings::from_overrides(&overrides)
+    }
+
     fn from_value(value: toml::Value) -> Result<Settings, ConfigError> {
         let settings: Settings =
             serde_path_to_error::deserialize(value).map_err(|e| ConfigError::Key {

@@ -61,19 +61,12 @@ fn settings(
     domain: &str,
     extra: &[(&str, toml::Value)],
 ) -> Settings {
-    let mut overrides: Vec<(&str, toml::Value)> = vec![
-        ("federation.debug", true.into()),
+    let mut all: Vec<(&str, toml::Value)> = vec![
         ("server.bind", bind.into()),
         ("server.domain", domain.into()),
-        ("server.data_dir", dir.display().to_string().into()),
-        ("server.workers", 1.into()),
-        ("database.pool_size", 4.into()),
-        ("delivery.poll_interval_ms", 50.into()),
-        ("delivery.retry_base_seconds", 0.2.into()),
-        ("delivery.retry_max_seconds", 1.0.into()),
     ];
-    overrides.extend(extra.iter().cloned());
-    Settings::from_overrides(&overrides).expect("test settings")
+    all.extend(extra.iter().cloned());
+    Settings::loopback(dir, &all).expect("test settings")
 }
 
 /// Starts an instance with the test defaults and `extra` config keys on top.
