@@ -1,5 +1,5 @@
 //! `GET /posts/{id}` and `GET /activities/{id}`: each public object and activity at its own
-//! URL. Followers-only and direct ones are not shown to unsigned readers.
+//! URL. Followers-only and direct posts (and their Creates) are not shown to unsigned readers.
 
 use super::activity_json;
 use crate::{
@@ -26,13 +26,17 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
     Ok(activity_json(&req, &with_context(&note)))
 }
 
+/// Follow bookkeeping says no more than the public followers and following collections, and
+/// receivers may dereference it to check an Accept or an Undo.
+const FOLLOW_KINDS: [&str; 4] = ["Follow", "Accept", "Reject", "Undo"];
+
 pub async fn activity(id: web::Path<String>, req: HttpRequest, data: Data) -> Result<HttpResponse> {
     let id = id.into_inner();
     let row = data
         .db
         .run(move |c| activities::by_public_id(c, &id))
         .await?
-        .filter(|a| a.public)
+        .filter(|a| a.public || FOLLOW_KINDS.contains(&a.kind.as_str()))
         .ok_or(Error::NotFound)?;
     let value: serde_json::Value = serde_json::from_str(&row.data)?;
     Ok(activity_json(&req, &value))
