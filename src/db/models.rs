@@ -105,6 +105,17 @@ pub struct DbObject {
     pub published: NaiveDateTime,
     pub updated: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    pub slug: Option<String>,
+    pub deleted_at: Option<NaiveDateTime>,
+    /// The ActivityStreams `tag` array (Hashtag, Mention), JSON.
+    pub tags: String,
+    pub source_key: Option<String>,
+}
+
+impl DbObject {
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -125,6 +136,62 @@ pub struct NewObject {
     pub sensitive: bool,
     pub published: NaiveDateTime,
     pub updated: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub slug: Option<String>,
+    pub tags: String,
+    pub source_key: Option<String>,
+}
+
+/// An image (or other file) attached to a post.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = media)]
+pub struct DbMedia {
+    pub id: i64,
+    pub public_id: String,
+    pub object_id: Option<i64>,
+    pub position: i32,
+    pub file_name: Option<String>,
+    pub remote_url: Option<String>,
+    pub media_type: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub blurhash: Option<String>,
+    pub description: Option<String>,
+    pub size_bytes: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = media)]
+pub struct NewMedia {
+    pub public_id: String,
+    pub object_id: Option<i64>,
+    pub position: i32,
+    pub file_name: Option<String>,
+    pub remote_url: Option<String>,
+    pub media_type: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub blurhash: Option<String>,
+    pub description: Option<String>,
+    pub size_bytes: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// An earlier version of an edited post.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
+#[diesel(table_name = object_versions)]
+pub struct DbObjectVersion {
+    #[diesel(skip_insertion)]
+    pub id: i64,
+    pub object_id: i64,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub content: String,
+    pub source: Option<String>,
+    pub tags: String,
+    pub sensitive: bool,
+    pub valid_from: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
 

@@ -65,6 +65,57 @@ diesel::table! {
         published -> Timestamp,
         updated -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        slug -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+        tags -> Text,
+        source_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    hashtags (object_id, name) {
+        object_id -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    mentions (object_id, actor_id) {
+        object_id -> BigInt,
+        actor_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        public_id -> Text,
+        object_id -> Nullable<BigInt>,
+        position -> Integer,
+        file_name -> Nullable<Text>,
+        remote_url -> Nullable<Text>,
+        media_type -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        blurhash -> Nullable<Text>,
+        description -> Nullable<Text>,
+        size_bytes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    object_versions (id) {
+        id -> BigInt,
+        object_id -> BigInt,
+        name -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        content -> Text,
+        source -> Nullable<Text>,
+        tags -> Text,
+        sensitive -> Bool,
+        valid_from -> Timestamp,
+        created_at -> Timestamp,
     }
 }
 
@@ -103,7 +154,21 @@ diesel::joinable!(account -> actors (actor_id));
 diesel::joinable!(follows -> actors (actor_id));
 diesel::joinable!(objects -> actors (actor_id));
 diesel::joinable!(deliveries -> activities (activity_id));
+diesel::joinable!(hashtags -> objects (object_id));
+diesel::joinable!(mentions -> objects (object_id));
+diesel::joinable!(mentions -> actors (actor_id));
+diesel::joinable!(media -> objects (object_id));
+diesel::joinable!(object_versions -> objects (object_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    actors, account, follows, objects, activities, deliveries,
+    actors,
+    account,
+    follows,
+    objects,
+    activities,
+    deliveries,
+    hashtags,
+    mentions,
+    media,
+    object_versions,
 );

@@ -62,6 +62,14 @@ impl Urls {
     pub fn activity(&self, public_id: &str) -> Url {
         self.url(&format!("/activities/{public_id}"))
     }
+    /// A stored media file, by its file name.
+    pub fn media(&self, file_name: &str) -> Url {
+        self.url(&format!("/media/{file_name}"))
+    }
+    /// A hashtag's page.
+    pub fn tag(&self, name: &str) -> Url {
+        self.url(&format!("/tags/{name}"))
+    }
     /// A fresh id for a new local object or activity.
     pub fn new_public_id() -> String {
         uuid::Uuid::now_v7().simple().to_string()

@@ -104,6 +104,9 @@ async fn publish(state: &AppState, draft: Draft) -> Result<Published> {
                         published: now,
                         updated: None,
                         created_at: now,
+                        slug: None,
+                        tags: "[]".into(),
+                        source_key: None,
                     },
                 )?;
                 let create = send::create(&urls, &post)?;

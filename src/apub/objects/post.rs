@@ -87,5 +87,8 @@ pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
         published: note.published.map(|p| p.naive_utc()).unwrap_or(now),
         updated: note.updated.map(|u| u.naive_utc()),
         created_at: now,
+        slug: None,
+        tags: serde_json::to_string(&note.tag).unwrap_or_else(|_| "[]".into()),
+        source_key: None,
     }
 }
