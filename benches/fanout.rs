@@ -87,7 +87,7 @@ async fn fanout(n: usize, sign_rate: f64) {
 
     let start = Instant::now();
     let note = publish::note(
-        a.state(),
+        &a.data(),
         "Fan-out benchmark note #perch",
         Visibility::Public,
     )

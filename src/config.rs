@@ -29,6 +29,7 @@ pub struct Settings {
     pub server: Server,
     pub database: Database,
     pub actor: ActorSettings,
+    pub publishing: Publishing,
     pub federation: Federation,
     pub delivery: Delivery,
 }
@@ -56,6 +57,21 @@ pub struct ActorSettings {
     pub display_name: String,
     pub summary: String,
     pub locked: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publishing {
+    pub articles_as: ArticlesAs,
+    pub note_max_chars: usize,
+}
+
+/// What an article is sent as (see `publishing.articles_as`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticlesAs {
+    Article,
+    Note,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -198,6 +214,12 @@ impl Settings {
         }
         if self.database.pool_size == 0 {
             return Err(bad("database.pool_size", "must be at least 1".into()));
+        }
+        if self.publishing.note_max_chars == 0 {
+            return Err(bad(
+                "publishing.note_max_chars",
+                "must be at least 1".into(),
+            ));
         }
         if self.delivery.concurrency == 0 {
             return Err(bad("delivery.concurrency", "must be at least 1".into()));

@@ -8,7 +8,7 @@ use perch::{
     delivery::worker,
     domain::Visibility,
     error::{Error, Result},
-    services,
+    services::{self, compose::Source, publish::NewPost},
 };
 use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
 
@@ -41,6 +41,24 @@ enum Command {
         #[command(subcommand)]
         what: PostCommand,
     },
+    /// Replace a post's text (a note's text, or an article's Markdown file) and send the edit
+    Edit {
+        /// The post: its id, its URL or its slug
+        post: String,
+        /// The new text of a note
+        text: Option<String>,
+        /// The new Markdown of an article (or of a Markdown note)
+        #[arg(long, conflicts_with = "text")]
+        file: Option<PathBuf>,
+        /// The note's text is Markdown
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Delete a post: followers are told, and its URL answers 410 Gone
+    Delete {
+        /// The post: its id, its URL or its slug
+        post: String,
+    },
     /// Follow a remote account, e.g. `perch follow @alice@example.social`
     Follow { handle: String },
     /// Stop following a remote account
@@ -56,12 +74,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PostCommand {
-    /// A short post of plain text
+    /// A short post: links, #hashtags and @user@host mentions are linked (and mentioned
+    /// accounts are sent the post)
     Note {
         text: String,
-        /// public, unlisted, private (followers only) or direct
+        /// public, unlisted, private (followers only) or direct (mentioned accounts only)
         #[arg(long, default_value = "public")]
         visibility: String,
+        /// The text is Markdown
+        #[arg(long)]
+        markdown: bool,
+        /// A content warning shown before the text
+        #[arg(long)]
+        cw: Option<String>,
     },
     /// A long-form article from a Markdown file whose first line is `# Title`
     Article {
@@ -142,16 +167,24 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Post { what } => {
             let instance = Instance::open(settings).await?;
             let state = instance.state();
-            let published = match what {
-                PostCommand::Note { text, visibility } => {
-                    services::publish::note(state, &text, visibility_arg(&visibility)?).await?
+            let new = match what {
+                PostCommand::Note {
+                    text,
+                    visibility,
+                    markdown,
+                    cw,
+                } => {
+                    let mut new = NewPost::note(&text, visibility_arg(&visibility)?);
+                    new.source = Source::Note { text, markdown };
+                    new.content_warning = cw;
+                    new
                 }
                 PostCommand::Article { file, visibility } => {
                     let markdown = std::fs::read_to_string(&file)?;
-                    services::publish::article(state, &markdown, visibility_arg(&visibility)?)
-                        .await?
+                    NewPost::article(&markdown, visibility_arg(&visibility)?)
                 }
             };
+            let published = services::publish::publish(&instance.data(), new).await?;
             worker::deliver_now(state, published.activity.id, Duration::from_secs(30)).await;
             let rows = state
                 .db
@@ -163,6 +196,34 @@ async fn run(cli: Cli) -> Result<()> {
                 "delivered to {done} of {} inboxes; the rest stay queued for `perch serve`",
                 rows.len()
             );
+            Ok(())
+        }
+        Command::Edit {
+            post,
+            text,
+            file,
+            markdown,
+        } => {
+            let instance = Instance::open(settings).await?;
+            let text = match (text, file) {
+                (Some(t), _) => t,
+                (None, Some(f)) => std::fs::read_to_string(f)?,
+                (None, None) => {
+                    return Err(Error::BadRequest(
+                        "give the new text, or --file FILE".into(),
+                    ))
+                }
+            };
+            let edited = services::edit::edit(&instance.data(), &post, &text, markdown).await?;
+            deliver_queued(&instance).await;
+            println!("edited {}", edited.ap_id);
+            Ok(())
+        }
+        Command::Delete { post } => {
+            let instance = Instance::open(settings).await?;
+            let deleted = services::edit::delete(&instance.data(), &post).await?;
+            deliver_queued(&instance).await;
+            println!("deleted {}", deleted.ap_id);
             Ok(())
         }
         Command::Follow { handle } => {

@@ -6,7 +6,7 @@
 
 use crate::{
     apub::{
-        protocol::{self, Create, Follow, FollowResponse, Undo, Unknown},
+        protocol::{self, Create, Delete, Follow, FollowResponse, Undo, Unknown, Update},
         signatures::{self, SignatureHeader, REQUIRED_FOR_POST},
     },
     db::{self, models::*, queries::activities},
@@ -29,6 +29,8 @@ pub enum InboxActivity {
     Reject(FollowResponse),
     Undo(Undo),
     Create(Box<Create>),
+    Update(Update),
+    Delete(Delete),
     /// Anything else is acknowledged (202) and logged, so that senders do not retry what
     /// perch does not act on.
     Unknown(Unknown),
@@ -51,6 +53,8 @@ impl InboxActivity {
             "Create" if is_post(&value["object"]) => {
                 InboxActivity::Create(Box::new(serde_json::from_value(value).map_err(bad)?))
             }
+            "Update" => InboxActivity::Update(serde_json::from_value(value).map_err(bad)?),
+            "Delete" => InboxActivity::Delete(serde_json::from_value(value).map_err(bad)?),
             _ => InboxActivity::Unknown(serde_json::from_value(value).map_err(bad)?),
         })
     }
@@ -62,6 +66,8 @@ impl InboxActivity {
             InboxActivity::Reject(_) => "Reject",
             InboxActivity::Undo(_) => "Undo",
             InboxActivity::Create(_) => "Create",
+            InboxActivity::Update(_) => "Update",
+            InboxActivity::Delete(_) => "Delete",
             InboxActivity::Unknown(u) => u.kind.as_str().unwrap_or("?"),
         }
     }
@@ -85,6 +91,8 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Accept(a) | InboxActivity::Reject(a) => &a.id,
             InboxActivity::Undo(a) => &a.id,
             InboxActivity::Create(a) => &a.id,
+            InboxActivity::Update(a) => &a.id,
+            InboxActivity::Delete(a) => &a.id,
             InboxActivity::Unknown(a) => &a.id,
         }
     }
@@ -94,6 +102,8 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Accept(a) | InboxActivity::Reject(a) => &a.actor,
             InboxActivity::Undo(a) => &a.actor,
             InboxActivity::Create(a) => &a.actor,
+            InboxActivity::Update(a) => &a.actor,
+            InboxActivity::Delete(a) => &a.actor,
             InboxActivity::Unknown(a) => &a.actor,
         }
     }
@@ -103,6 +113,8 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Accept(a) | InboxActivity::Reject(a) => a.verify(data).await,
             InboxActivity::Undo(a) => a.verify(data).await,
             InboxActivity::Create(a) => a.verify(data).await,
+            InboxActivity::Update(a) => a.verify(data).await,
+            InboxActivity::Delete(a) => a.verify(data).await,
             InboxActivity::Unknown(_) => Ok(()),
         }
     }
@@ -112,6 +124,8 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Accept(a) | InboxActivity::Reject(a) => a.receive(data).await,
             InboxActivity::Undo(a) => a.receive(data).await,
             InboxActivity::Create(a) => (*a).receive(data).await,
+            InboxActivity::Update(a) => a.receive(data).await,
+            InboxActivity::Delete(a) => a.receive(data).await,
             InboxActivity::Unknown(a) => {
                 tracing::info!(kind = %a.kind, id = %a.id, actor = %a.actor, "activity ignored");
                 Ok(())

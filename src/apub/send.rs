@@ -6,6 +6,7 @@ use crate::{
     db::models::{DbActor, DbObject},
     domain::{Urls, Visibility},
     error::Result,
+    state::AppState,
 };
 use serde_json::{json, Value};
 use url::Url;
@@ -92,19 +93,48 @@ pub fn undo(urls: &Urls, ours: &Value, to: &str) -> Outgoing {
 }
 
 /// `Create` of a local post, addressed like the post itself.
-pub fn create(urls: &Urls, post: &DbObject) -> Result<Outgoing> {
-    let note = post::to_note(urls, post)?;
+pub fn create(state: &AppState, post: &DbObject, attachments: Vec<Value>) -> Result<Outgoing> {
+    about_post(state, "Create", post, attachments)
+}
+
+/// `Update` of an edited post, with its new text and `updated`, to the same audience.
+pub fn update(state: &AppState, post: &DbObject, attachments: Vec<Value>) -> Result<Outgoing> {
+    about_post(state, "Update", post, attachments)
+}
+
+fn about_post(
+    state: &AppState,
+    kind: &'static str,
+    post: &DbObject,
+    attachments: Vec<Value>,
+) -> Result<Outgoing> {
+    let note = post::to_note(state, post, attachments)?;
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
-    let extra = json!({
-        "to": note.to,
-        "cc": note.cc,
-        "published": note.published,
-    });
+    let when = if kind == "Create" {
+        note.published
+    } else {
+        note.updated
+    };
+    let extra = json!({ "to": note.to, "cc": note.cc, "published": when });
     Ok(outgoing(
-        urls,
-        "Create",
+        &state.urls,
+        kind,
         serde_json::to_value(&note)?,
         extra,
         visibility.is_public(),
     ))
+}
+
+/// `Delete` of a post: a Tombstone, to the audience the post had.
+pub fn delete(state: &AppState, post: &DbObject) -> Outgoing {
+    let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
+    let (to, cc) = post::audience(state, visibility, &post::mentioned(post));
+    let tombstone = json!({ "id": post.ap_id, "type": "Tombstone" });
+    outgoing(
+        &state.urls,
+        "Delete",
+        tombstone,
+        json!({ "to": to, "cc": cc }),
+        false,
+    )
 }

@@ -2,6 +2,7 @@
 //! perch mints as an ActivityPub id.
 
 mod acct;
+pub mod frontmatter;
 pub mod text;
 mod urls;
 

@@ -2,6 +2,8 @@
 //! publishing, following, answering follow requests. Services own the transaction and hand
 //! outgoing activities to the delivery queue.
 
+pub mod compose;
+pub mod edit;
 pub mod follow;
 pub mod followers;
 pub mod publish;

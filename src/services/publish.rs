@@ -1,5 +1,5 @@
-//! Publishing: a note from typed text, an article from Markdown. The post, its `Create` and
-//! a delivery row per follower inbox are written in one transaction.
+//! Publishing: what the author wrote becomes a post, its `Create`, and a delivery row per
+//! inbox (followers, and the actors it mentions), all in one transaction.
 
 use crate::{
     apub::send,
@@ -7,16 +7,64 @@ use crate::{
         self,
         models::*,
         queries::{follows, objects},
+        Conn,
     },
     delivery,
-    domain::{text, Urls, Visibility},
+    domain::{Urls, Visibility},
     error::{Error, Result},
-    state::AppState,
+    services::compose::{self, Composed, Source},
+    state::{AppState, Data},
 };
-use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use chrono::{DateTime, Utc};
 
-/// The longest note perch accepts, in characters.
-pub const NOTE_MAX_CHARS: usize = 5000;
+/// A post to publish.
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub source: Source,
+    pub visibility: Visibility,
+    /// Mastodon's content warning (`summary` on the wire) for notes.
+    pub content_warning: Option<String>,
+    pub sensitive: bool,
+    /// When it was first published elsewhere (imports); now if `None`.
+    pub published: Option<DateTime<Utc>>,
+    /// Where it came from (imports), so that importing again finds it.
+    pub source_key: Option<String>,
+    /// Send it to followers now (`false` for imports: they go to the outbox only).
+    pub deliver: bool,
+}
+
+impl NewPost {
+    pub fn note(text: &str, visibility: Visibility) -> NewPost {
+        NewPost::from(
+            Source::Note {
+                text: text.to_owned(),
+                markdown: false,
+            },
+            visibility,
+        )
+    }
+
+    pub fn article(markdown: &str, visibility: Visibility) -> NewPost {
+        NewPost::from(
+            Source::Article {
+                markdown: markdown.to_owned(),
+            },
+            visibility,
+        )
+    }
+
+    fn from(source: Source, visibility: Visibility) -> NewPost {
+        NewPost {
+            source,
+            visibility,
+            content_warning: None,
+            sensitive: false,
+            published: None,
+            source_key: None,
+            deliver: true,
+        }
+    }
+}
 
 /// What was published, and the Create that carries it.
 #[derive(Debug)]
@@ -25,171 +73,127 @@ pub struct Published {
     pub activity: DbActivity,
 }
 
-/// Publishes a note of plain text (paragraphs and line breaks kept).
-pub async fn note(state: &AppState, text: &str, visibility: Visibility) -> Result<Published> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Error::Unprocessable("a note needs some text".into()));
-    }
-    let count = text.chars().count();
-    if count > NOTE_MAX_CHARS {
-        return Err(Error::Unprocessable(format!(
-            "a note may have at most {NOTE_MAX_CHARS} characters; this one has {count}"
-        )));
-    }
-    let draft = Draft {
-        kind: "Note",
-        name: None,
-        summary: None,
-        content: text::plain_to_html(text),
-        source: text.to_owned(),
-        visibility,
-    };
-    publish(state, draft).await
+/// Publishes a note of plain text (paragraphs, links, hashtags and mentions).
+pub async fn note(data: &Data, text: &str, visibility: Visibility) -> Result<Published> {
+    publish(data, NewPost::note(text, visibility)).await
 }
 
-/// Publishes an article from Markdown; its first `# ` heading is the title.
-pub async fn article(
-    state: &AppState,
-    markdown: &str,
-    visibility: Visibility,
-) -> Result<Published> {
-    let parsed = parse_article(markdown)?;
-    let draft = Draft {
-        kind: "Article",
-        name: Some(parsed.title),
-        summary: parsed.summary,
-        content: parsed.html,
-        source: markdown.to_owned(),
-        visibility,
-    };
-    publish(state, draft).await
+/// Publishes an article from Markdown (front matter or a `# Title` heading for its title).
+pub async fn article(data: &Data, markdown: &str, visibility: Visibility) -> Result<Published> {
+    publish(data, NewPost::article(markdown, visibility)).await
 }
 
-struct Draft {
-    kind: &'static str,
-    name: Option<String>,
-    summary: Option<String>,
-    content: String,
-    source: String,
-    visibility: Visibility,
-}
-
-async fn publish(state: &AppState, draft: Draft) -> Result<Published> {
-    let urls = state.urls.clone();
-    let author = state.local.actor.id;
-    let published = state
+pub async fn publish(data: &Data, new: NewPost) -> Result<Published> {
+    let composed = compose::compose(data, &new.source).await?;
+    let state = data.app_data().clone();
+    let published = data
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let public_id = Urls::new_public_id();
-                let ap_id = urls.post(&public_id).to_string();
-                let now = db::now();
-                let post = objects::insert(
-                    c,
-                    &NewObject {
-                        ap_id: ap_id.clone(),
-                        public_id: Some(public_id),
-                        local: true,
-                        kind: draft.kind.to_owned(),
-                        actor_id: author,
-                        name: draft.name,
-                        summary: draft.summary,
-                        content: draft.content,
-                        source: Some(draft.source),
-                        url: Some(ap_id),
-                        in_reply_to: None,
-                        visibility: draft.visibility.as_str().to_owned(),
-                        sensitive: false,
-                        published: now,
-                        updated: None,
-                        created_at: now,
-                        slug: None,
-                        tags: "[]".into(),
-                        source_key: None,
-                    },
-                )?;
-                let create = send::create(&urls, &post)?;
-                let inboxes = match draft.visibility {
-                    Visibility::Direct => Vec::new(),
-                    _ => follows::follower_inboxes(c)?,
-                };
-                let activity = delivery::enqueue(c, &create, &inboxes)?;
-                Ok(Published { post, activity })
-            })
-        })
+        .run(move |c| db::write(c, |c| store(c, &state, &new, composed)))
         .await?;
-    state.queue.wake();
-    Ok(published)
+    if !published.1.is_empty() {
+        data.queue.wake();
+    }
+    Ok(published.0)
 }
 
-/// An article's parts, from Markdown.
-pub struct ParsedArticle {
-    pub title: String,
-    pub summary: Option<String>,
-    pub html: String,
+/// Inserts the post with its hashtags and mentions, and its Create with a delivery per inbox.
+/// Returns the inboxes queued.
+fn store(
+    c: &mut Conn,
+    state: &AppState,
+    new: &NewPost,
+    composed: Composed,
+) -> Result<(Published, Vec<String>)> {
+    let public_id = Urls::new_public_id();
+    let ap_id = state.urls.post(&public_id).to_string();
+    let now = db::now();
+    let slug = match &composed.slug {
+        Some(s) => Some(free_slug(c, s)?),
+        None => None,
+    };
+    let post = objects::insert(
+        c,
+        &NewObject {
+            ap_id: ap_id.clone(),
+            public_id: Some(public_id),
+            local: true,
+            kind: composed.kind.to_owned(),
+            actor_id: state.local.actor.id,
+            name: composed.name,
+            summary: match composed.kind {
+                "Note" => new.content_warning.clone().filter(|w| !w.trim().is_empty()),
+                _ => composed.summary,
+            },
+            content: composed.content,
+            source: Some(new.source.text().to_owned()),
+            url: Some(ap_id),
+            in_reply_to: None,
+            visibility: new.visibility.as_str().to_owned(),
+            sensitive: new.sensitive || new.content_warning.is_some(),
+            published: new
+                .published
+                .or(composed.date)
+                .map(|d| d.naive_utc())
+                .unwrap_or(now),
+            updated: None,
+            created_at: now,
+            slug,
+            tags: composed.tags.to_string(),
+            source_key: new.source_key.clone(),
+        },
+    )?;
+    objects::set_hashtags(c, post.id, &composed.hashtags)?;
+    objects::set_mentions(
+        c,
+        post.id,
+        &composed.mentions.iter().map(|a| a.id).collect::<Vec<_>>(),
+    )?;
+    let create = send::create(state, &post, Vec::new())?;
+    let inboxes = if new.deliver {
+        audience_inboxes(c, new.visibility, &composed.mentions)?
+    } else {
+        Vec::new()
+    };
+    let activity = delivery::enqueue(c, &create, &inboxes)?;
+    Ok((Published { post, activity }, inboxes))
 }
 
-/// Splits off the first level-1 heading as the title; the first paragraph, as plain text,
-/// is the summary.
-pub fn parse_article(markdown: &str) -> Result<ParsedArticle> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
-    let mut title = None;
-    let mut body = Vec::with_capacity(events.len());
-    let mut in_title = false;
-    let mut title_text = String::new();
-    for ev in events {
-        match &ev {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }) if title.is_none() => {
-                in_title = true;
-                continue;
-            }
-            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_title => {
-                in_title = false;
-                title = Some(title_text.trim().to_owned());
-                continue;
-            }
-            Event::Text(t) | Event::Code(t) if in_title => {
-                title_text.push_str(t);
-                continue;
-            }
-            _ if in_title => continue,
-            _ => body.push(ev),
+/// The inboxes a post of `visibility` goes to: the followers' (unless direct) and those of
+/// the remote actors it mentions.
+pub fn audience_inboxes(
+    c: &mut Conn,
+    visibility: Visibility,
+    mentions: &[DbActor],
+) -> Result<Vec<String>> {
+    let mut inboxes = match visibility {
+        Visibility::Direct => Vec::new(),
+        _ => follows::follower_inboxes(c)?,
+    };
+    for actor in mentions.iter().filter(|a| !a.local) {
+        let inbox = match visibility {
+            Visibility::Direct => actor.inbox.clone(),
+            _ => actor.delivery_inbox().to_owned(),
+        };
+        if !inboxes.contains(&inbox) {
+            inboxes.push(inbox);
         }
     }
-    let title = title
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| Error::Unprocessable("an article starts with a `# Title` heading".into()))?;
-    let summary = first_paragraph(&body);
-    let mut html_out = String::new();
-    html::push_html(&mut html_out, body.into_iter());
-    Ok(ParsedArticle {
-        title,
-        summary,
-        html: html_out,
-    })
+    Ok(inboxes)
 }
 
-fn first_paragraph(events: &[Event]) -> Option<String> {
-    let start = events
-        .iter()
-        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
-    let mut text = String::new();
-    for ev in &events[start + 1..] {
-        match ev {
-            Event::End(TagEnd::Paragraph) => break,
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
+/// `slug`, or `slug-2`, `slug-3`… whichever no other post has.
+fn free_slug(c: &mut Conn, slug: &str) -> Result<String> {
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            slug.to_owned()
+        } else {
+            format!("{slug}-{n}")
+        };
+        if objects::by_slug(c, &candidate)?.is_none() {
+            return Ok(candidate);
         }
     }
-    let text = text.trim().to_owned();
-    (!text.is_empty()).then_some(text)
+    Err(Error::Unprocessable(format!(
+        "too many posts with the slug `{slug}`"
+    )))
 }

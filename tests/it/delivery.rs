@@ -25,7 +25,7 @@ async fn an_inbox_that_fails_twice_gets_the_delivery_exactly_once() {
     .await;
 
     remote.script(&[500, 500]);
-    let note = publish::note(app.app.state(), seed::NOTE_MENTION, Visibility::Public)
+    let note = publish::note(&app.app.data(), seed::NOTE_MENTION, Visibility::Public)
         .await
         .unwrap();
     let object_id = note.post.ap_id.clone();
@@ -70,7 +70,7 @@ async fn a_refusing_inbox_is_not_retried_and_a_dead_one_is_given_up() {
     })
     .await;
     remote.script(&[403]);
-    let note = publish::note(app.app.state(), "refused", Visibility::Public)
+    let note = publish::note(&app.app.data(), "refused", Visibility::Public)
         .await
         .unwrap();
     let row = eventually("the delivery is final", || async {
@@ -104,7 +104,7 @@ async fn pending_deliveries_survive_a_restart() {
 
     // The follower's server is down (503) while the note is published…
     remote.answer_always(Some(503));
-    let note = publish::note(app.app.state(), seed::NOTE_COMMENTS, Visibility::Public)
+    let note = publish::note(&app.app.data(), seed::NOTE_COMMENTS, Visibility::Public)
         .await
         .unwrap();
     let activity = note.activity.id;

@@ -84,7 +84,7 @@ async fn host_meta_and_nodeinfo_describe_the_server() {
     assert_eq!(hrefs, [app.url("/nodeinfo/2.0"), app.url("/nodeinfo/2.1")]);
 
     perch::services::publish::note(
-        app.app.state(),
+        &app.app.data(),
         seed::NOTE_COMMENTS,
         perch::domain::Visibility::Public,
     )
@@ -160,12 +160,12 @@ async fn the_actor_document_has_what_mastodon_reads() {
 async fn outbox_and_followers_are_paged_ordered_collections() {
     let app = spawn_app().await;
     for text in [seed::NOTE_MENTION, seed::NOTE_COMMENTS] {
-        perch::services::publish::note(app.app.state(), text, perch::domain::Visibility::Public)
+        perch::services::publish::note(&app.app.data(), text, perch::domain::Visibility::Public)
             .await
             .unwrap();
     }
     perch::services::publish::note(
-        app.app.state(),
+        &app.app.data(),
         "only for followers",
         perch::domain::Visibility::Private,
     )

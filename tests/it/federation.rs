@@ -48,7 +48,7 @@ async fn a_follower_instance_receives_a_signed_note_until_it_unfollows() {
     })
     .await;
 
-    let note = publish::note(a.app.state(), seed::NOTE_MENTION, Visibility::Public)
+    let note = publish::note(&a.app.data(), seed::NOTE_MENTION, Visibility::Public)
         .await
         .unwrap();
     let stored = eventually("B stores A's note", || stored_object(&b, &note.post.ap_id)).await;
@@ -89,7 +89,7 @@ async fn a_follower_instance_receives_a_signed_note_until_it_unfollows() {
         follow_state(&a, &b, INCOMING).await.is_none().then_some(())
     })
     .await;
-    let later = publish::note(a.app.state(), seed::NOTE_COMMENTS, Visibility::Public)
+    let later = publish::note(&a.app.data(), seed::NOTE_COMMENTS, Visibility::Public)
         .await
         .unwrap();
     let rows = a
@@ -120,7 +120,7 @@ async fn a_locked_account_holds_follows_until_the_author_approves() {
     );
 
     // Nothing reaches a pending follower.
-    let early = publish::note(a.app.state(), "before approval", Visibility::Public)
+    let early = publish::note(&a.app.data(), "before approval", Visibility::Public)
         .await
         .unwrap();
     let rows = a
@@ -143,7 +143,7 @@ async fn a_locked_account_holds_follows_until_the_author_approves() {
     })
     .await;
 
-    let note = publish::note(a.app.state(), seed::NOTE_COMMENTS, Visibility::Public)
+    let note = publish::note(&a.app.data(), seed::NOTE_COMMENTS, Visibility::Public)
         .await
         .unwrap();
     eventually("B stores the note", || stored_object(&b, &note.post.ap_id)).await;
@@ -162,7 +162,7 @@ async fn an_article_reaches_the_follower_with_its_title_and_summary() {
         (follow_state(&b, &a, OUTGOING).await.as_deref() == Some(ACCEPTED)).then_some(())
     })
     .await;
-    let article = publish::article(a.app.state(), seed::ARTICLE, Visibility::Public)
+    let article = publish::article(&a.app.data(), seed::ARTICLE, Visibility::Public)
         .await
         .unwrap();
     let stored = eventually("B stores the article", || {

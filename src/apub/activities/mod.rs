@@ -3,8 +3,10 @@
 
 pub mod accept;
 pub mod create;
+pub mod delete;
 pub mod follow;
 pub mod undo;
+pub mod update;
 
 use crate::{db::models::DbActor, error::Error, state::Data};
 use activitypub_federation::fetch::object_id::ObjectId;

@@ -2,49 +2,103 @@
 
 use crate::{
     apub::protocol::Note,
+    config::ArticlesAs,
     db::{self, models::*},
-    domain::{Urls, Visibility, PUBLIC},
+    domain::{text::escape, Visibility, PUBLIC},
     error::{Error, Result},
+    state::AppState,
 };
+use serde_json::Value;
 use url::Url;
 
-/// Who a post is addressed to, as Mastodon addresses it.
-pub fn audience(urls: &Urls, visibility: Visibility) -> (Vec<Url>, Vec<Url>) {
+/// Who a post is addressed to, as Mastodon addresses it: the public collection, the
+/// followers collection and the mentioned actors, by visibility.
+pub fn audience(
+    state: &AppState,
+    visibility: Visibility,
+    mentioned: &[Url],
+) -> (Vec<Url>, Vec<Url>) {
     let public = Url::parse(PUBLIC).ok();
-    let followers = urls.followers();
+    let followers = state.urls.followers();
+    let mut to = Vec::new();
+    let mut cc = Vec::new();
     match visibility {
-        Visibility::Public => (public.into_iter().collect(), vec![followers]),
-        Visibility::Unlisted => (vec![followers], public.into_iter().collect()),
-        Visibility::Private => (vec![followers], vec![]),
-        Visibility::Direct => (vec![], vec![]),
+        Visibility::Public => {
+            to.extend(public);
+            cc.push(followers);
+            cc.extend_from_slice(mentioned);
+        }
+        Visibility::Unlisted => {
+            to.push(followers);
+            cc.extend(public);
+            cc.extend_from_slice(mentioned);
+        }
+        Visibility::Private => {
+            to.push(followers);
+            cc.extend_from_slice(mentioned);
+        }
+        Visibility::Direct => to.extend_from_slice(mentioned),
     }
+    (to, cc)
 }
 
-/// A local post as the object we serve and send.
-pub fn to_note(urls: &Urls, post: &DbObject) -> Result<Note> {
+/// The actor ids in a stored `tag` array's Mention objects.
+pub fn mentioned(post: &DbObject) -> Vec<Url> {
+    serde_json::from_str::<Value>(&post.tags)
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t["type"] == "Mention")
+        .filter_map(|t| t["href"].as_str().and_then(|h| Url::parse(h).ok()))
+        .collect()
+}
+
+/// A local post as the object we serve and send, with its attachments.
+pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Result<Note> {
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
-    let (to, cc) = audience(urls, visibility);
+    let (to, cc) = audience(state, visibility, &mentioned(post));
     let id = Url::parse(&post.ap_id).map_err(Error::internal)?;
-    Ok(Note {
+    let url = post
+        .url
+        .as_deref()
+        .and_then(|u| Url::parse(u).ok())
+        .unwrap_or_else(|| id.clone());
+    let tag: Vec<Value> = serde_json::from_str(&post.tags).unwrap_or_default();
+    let mut note = Note {
         kind: post.kind.clone(),
-        id: id.clone(),
-        attributed_to: urls.actor(),
+        id,
+        attributed_to: state.urls.actor(),
         name: post.name.clone(),
         summary: post.summary.clone(),
         content: post.content.clone(),
-        url: post
-            .url
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok())
-            .or(Some(id)),
+        url: Some(url.clone()),
         in_reply_to: post.in_reply_to.as_deref().and_then(|u| Url::parse(u).ok()),
         published: Some(post.published.and_utc()),
         updated: post.updated.map(|u| u.and_utc()),
         to,
         cc,
         sensitive: Some(post.sensitive),
-        tag: vec![],
-    })
+        tag,
+        attachment,
+    };
+    if post.kind == "Article" && state.settings.publishing.articles_as == ArticlesAs::Note {
+        // A teaser for servers that show only Notes: title, summary, link.
+        let title = post.name.as_deref().unwrap_or_default();
+        let mut content = format!("<p><strong>{}</strong></p>", escape(title));
+        if let Some(summary) = &post.summary {
+            content.push_str(&format!("<p>{}</p>", escape(summary)));
+        }
+        content.push_str(&format!(
+            "<p><a href=\"{0}\">{0}</a></p>",
+            escape(url.as_str())
+        ));
+        note.kind = "Note".into();
+        note.name = None;
+        note.summary = None;
+        note.content = content;
+    }
+    Ok(note)
 }
 
 /// How a received object was addressed, in Mastodon's terms.

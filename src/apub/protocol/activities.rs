@@ -63,3 +63,25 @@ pub struct Unknown {
     pub id: Url,
     pub actor: Url,
 }
+
+/// `Update` of an object or of the actor itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Update {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Url,
+    pub actor: Url,
+    pub object: Value,
+}
+
+/// `Delete` of an object (an id or a Tombstone) or of the actor itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delete {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Url,
+    pub actor: Url,
+    pub object: Value,
+}

@@ -100,6 +100,12 @@ pub struct Note {
     pub cc: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub sensitive: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
     pub tag: Vec<serde_json::Value>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub attachment: Vec<serde_json::Value>,
 }

@@ -54,3 +54,17 @@ pub fn outbox_count(conn: &mut Conn) -> Result<i64> {
         .count()
         .get_result(conn)?)
 }
+
+/// Takes a deleted post's activities out of the outbox and off their public URLs.
+pub fn withdraw_for_object(conn: &mut Conn, object: &str) -> Result<usize> {
+    Ok(diesel::update(
+        activities.filter(
+            local
+                .eq(true)
+                .and(object_ap_id.eq(object))
+                .and(kind.eq_any(["Create", "Update"])),
+        ),
+    )
+    .set(public.eq(false))
+    .execute(conn)?)
+}

@@ -51,3 +51,133 @@ pub fn by_actor(conn: &mut Conn, actor: i64, limit: i64) -> Result<Vec<DbObject>
         .select(DbObject::as_select())
         .load(conn)?)
 }
+
+pub fn by_slug(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
+    Ok(objects
+        .filter(slug.eq(wanted).and(local.eq(true)))
+        .select(DbObject::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A local post named by its public id, its URL or its slug.
+pub fn find_local(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
+    let wanted = wanted.trim();
+    let tail = wanted
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(wanted);
+    Ok(objects
+        .filter(local.eq(true))
+        .filter(ap_id.eq(wanted).or(public_id.eq(tail)).or(slug.eq(tail)))
+        .select(DbObject::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Replaces a post's hashtags.
+pub fn set_hashtags(conn: &mut Conn, object: i64, names: &[String]) -> Result<()> {
+    use crate::db::schema::hashtags::dsl as h;
+    diesel::delete(h::hashtags.filter(h::object_id.eq(object))).execute(conn)?;
+    for n in names {
+        diesel::insert_into(h::hashtags)
+            .values((h::object_id.eq(object), h::name.eq(n)))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Replaces the actors a post mentions.
+pub fn set_mentions(conn: &mut Conn, object: i64, actor_ids: &[i64]) -> Result<()> {
+    use crate::db::schema::mentions::dsl as m;
+    diesel::delete(m::mentions.filter(m::object_id.eq(object))).execute(conn)?;
+    for a in actor_ids {
+        diesel::insert_into(m::mentions)
+            .values((m::object_id.eq(object), m::actor_id.eq(a)))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The actors a post mentions.
+pub fn mentioned_actors(conn: &mut Conn, object: i64) -> Result<Vec<DbActor>> {
+    use crate::db::schema::{actors, mentions::dsl as m};
+    Ok(m::mentions
+        .inner_join(actors::table)
+        .filter(m::object_id.eq(object))
+        .select(DbActor::as_select())
+        .load(conn)?)
+}
+
+/// The new text of an edited post.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = crate::db::schema::objects, treat_none_as_null = true)]
+pub struct PostEdit {
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub content: String,
+    pub source: Option<String>,
+    pub tags: String,
+    pub sensitive: bool,
+    pub updated: Option<chrono::NaiveDateTime>,
+}
+
+/// Keeps the current text as a version, then applies `edit`.
+pub fn edit(conn: &mut Conn, post: &DbObject, edit: &PostEdit) -> Result<DbObject> {
+    diesel::insert_into(crate::db::schema::object_versions::table)
+        .values(&DbObjectVersion {
+            id: 0,
+            object_id: post.id,
+            name: post.name.clone(),
+            summary: post.summary.clone(),
+            content: post.content.clone(),
+            source: post.source.clone(),
+            tags: post.tags.clone(),
+            sensitive: post.sensitive,
+            valid_from: post.updated.unwrap_or(post.published),
+            created_at: crate::db::now(),
+        })
+        .execute(conn)?;
+    Ok(diesel::update(objects.find(post.id))
+        .set(edit)
+        .returning(DbObject::as_returning())
+        .get_result(conn)?)
+}
+
+/// Earlier versions of a post, oldest first.
+pub fn versions(conn: &mut Conn, object: i64) -> Result<Vec<DbObjectVersion>> {
+    use crate::db::schema::object_versions::dsl as v;
+    Ok(v::object_versions
+        .filter(v::object_id.eq(object))
+        .order(v::id.asc())
+        .select(DbObjectVersion::as_select())
+        .load(conn)?)
+}
+
+/// Empties a post and marks it deleted: it answers 410 from now on. Its history and
+/// hashtags go with it.
+pub fn mark_deleted(conn: &mut Conn, object: i64) -> Result<()> {
+    use crate::db::schema::{hashtags, object_versions};
+    diesel::delete(object_versions::table.filter(object_versions::object_id.eq(object)))
+        .execute(conn)?;
+    diesel::delete(hashtags::table.filter(hashtags::object_id.eq(object))).execute(conn)?;
+    diesel::update(objects.find(object))
+        .set((
+            deleted_at.eq(Some(crate::db::now())),
+            content.eq(""),
+            source.eq(None::<String>),
+            name.eq(None::<String>),
+            summary.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes a remote object (its author deleted it).
+pub fn remove(conn: &mut Conn, object: i64) -> Result<()> {
+    diesel::delete(objects.find(object)).execute(conn)?;
+    Ok(())
+}

@@ -22,7 +22,19 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
     if !visible {
         return Err(Error::NotFound);
     }
-    let note = post::to_note(&data.urls, &row)?;
+    if let Some(deleted) = row.deleted_at {
+        let tombstone = serde_json::json!({
+            "@context": crate::apub::protocol::context(),
+            "id": row.ap_id,
+            "type": "Tombstone",
+            "formerType": row.kind,
+            "deleted": deleted.and_utc(),
+        });
+        let mut res = activity_json(&req, &tombstone);
+        *res.status_mut() = actix_web::http::StatusCode::GONE;
+        return Ok(res);
+    }
+    let note = post::to_note(data.app_data(), &row, Vec::new())?;
     Ok(activity_json(&req, &with_context(&note)))
 }
 

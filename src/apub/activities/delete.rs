@@ -1,0 +1,74 @@
+//! `Delete` (ActivityPub §7.4): an author withdraws a post we keep, or an actor deletes
+//! itself (then everything we keep of it goes).
+
+use crate::{
+    apub::protocol::{id_of, Delete},
+    db::{
+        self,
+        queries::{actors, objects},
+    },
+    error::{Error, Result},
+    state::{AppState, Data},
+};
+use activitypub_federation::{
+    protocol::verification::verify_domains_match, traits::ActivityHandler,
+};
+use diesel::prelude::*;
+use url::Url;
+
+#[async_trait::async_trait]
+impl ActivityHandler for Delete {
+    type DataType = AppState;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data) -> Result<()> {
+        let object = id_of(&self.object)
+            .ok_or_else(|| Error::BadRequest("Delete without an object id".into()))?;
+        verify_domains_match(&object, &self.actor).map_err(|_| {
+            Error::Forbidden("an actor can only delete its own server's objects".into())
+        })?;
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data) -> Result<()> {
+        let Some(object) = id_of(&self.object) else {
+            return Ok(());
+        };
+        let actor_id = self.actor.to_string();
+        let removed = data
+            .db
+            .run(move |c| {
+                db::write(c, |c| {
+                    let Some(actor) = actors::by_ap_id(c, &actor_id)? else {
+                        return Ok(false);
+                    };
+                    if object.as_str() == actor.ap_id {
+                        // The account is gone: its follows and posts go with it.
+                        diesel::delete(crate::db::schema::actors::table.find(actor.id))
+                            .execute(c)?;
+                        return Ok(true);
+                    }
+                    let Some(stored) = objects::by_ap_id(c, object.as_str())? else {
+                        return Ok(false);
+                    };
+                    if stored.actor_id != actor.id || stored.local {
+                        return Err(Error::Forbidden(
+                            "only its author may delete an object".into(),
+                        ));
+                    }
+                    objects::remove(c, stored.id)?;
+                    Ok(true)
+                })
+            })
+            .await?;
+        tracing::info!(id = %self.id, removed, "delete received");
+        Ok(())
+    }
+}

@@ -1,0 +1,100 @@
+//! `Update` (ActivityPub §7.3): a followed account edits a post we keep (the old text is kept
+//! as a version), or an actor updates its own profile.
+
+use super::sender;
+use crate::{
+    apub::protocol::{id_of, Note, Person, Update},
+    db::{self, models::*, queries::objects},
+    error::{Error, Result},
+    state::{AppState, Data},
+};
+use activitypub_federation::{
+    protocol::verification::verify_domains_match,
+    traits::{ActivityHandler, Object},
+};
+use url::Url;
+
+const ACTOR_TYPES: [&str; 5] = ["Person", "Service", "Application", "Group", "Organization"];
+
+fn object_kind(update: &Update) -> &str {
+    update
+        .object
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or("")
+}
+
+#[async_trait::async_trait]
+impl ActivityHandler for Update {
+    type DataType = AppState;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data) -> Result<()> {
+        let object = id_of(&self.object)
+            .ok_or_else(|| Error::BadRequest("Update without an object id".into()))?;
+        verify_domains_match(&object, &self.actor).map_err(|_| {
+            Error::Forbidden("an actor can only update its own server's objects".into())
+        })?;
+        if ACTOR_TYPES.contains(&object_kind(self)) && object != self.actor {
+            return Err(Error::Forbidden(
+                "an actor can only update its own profile".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data) -> Result<()> {
+        if ACTOR_TYPES.contains(&object_kind(&self)) {
+            let person: Person = serde_json::from_value(self.object)
+                .map_err(|e| Error::BadRequest(format!("malformed actor in Update: {e}")))?;
+            DbActor::verify(&person, &self.actor, data).await?;
+            DbActor::from_json(person, data).await?;
+            return Ok(());
+        }
+        let Ok(note) = serde_json::from_value::<Note>(self.object) else {
+            tracing::info!(id = %self.id, "Update of an object perch does not keep");
+            return Ok(());
+        };
+        if note.attributed_to != self.actor {
+            return Err(Error::Forbidden(
+                "the object is attributed to another actor".into(),
+            ));
+        }
+        let author = sender(&self.actor, data).await?;
+        let updated = data
+            .db
+            .run(move |c| {
+                db::write(c, |c| {
+                    let Some(stored) = objects::by_ap_id(c, note.id.as_str())? else {
+                        return Ok(false);
+                    };
+                    if stored.actor_id != author.id || stored.local {
+                        return Err(Error::Forbidden(
+                            "only its author may edit an object".into(),
+                        ));
+                    }
+                    let edit = objects::PostEdit {
+                        name: note.name,
+                        summary: note.summary,
+                        content: note.content,
+                        source: None,
+                        tags: serde_json::to_string(&note.tag)?,
+                        sensitive: note.sensitive.unwrap_or(false),
+                        updated: Some(note.updated.map(|u| u.naive_utc()).unwrap_or_else(db::now)),
+                    };
+                    objects::edit(c, &stored, &edit)?;
+                    Ok(true)
+                })
+            })
+            .await?;
+        tracing::info!(id = %self.id, updated, "update received");
+        Ok(())
+    }
+}
