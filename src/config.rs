@@ -30,6 +30,7 @@ pub struct Settings {
     pub database: Database,
     pub actor: ActorSettings,
     pub publishing: Publishing,
+    pub comments: Comments,
     pub federation: Federation,
     pub delivery: Delivery,
 }
@@ -72,6 +73,23 @@ pub struct Publishing {
 pub enum ArticlesAs {
     Article,
     Note,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comments {
+    pub policy: CommentPolicy,
+    pub max_fetch_depth: u32,
+}
+
+/// What happens to replies (see `comments.policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentPolicy {
+    Open,
+    Approve,
+    Followers,
+    Off,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -8,7 +8,7 @@ use perch::{
     delivery::worker,
     domain::Visibility,
     error::{Error, Result},
-    services::{self, compose::Source, publish::NewPost},
+    services::{self, compose::Source, moderation::Action, publish::NewPost},
 };
 use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
 
@@ -70,6 +70,19 @@ enum Command {
     },
     /// Show the delivery queue per inbox: pending, retrying, delivered, dead
     Deliveries,
+    /// List comments (replies from the fediverse), or approve, hide, unhide or delete one
+    Comments {
+        /// Only the comments waiting for approval
+        #[arg(long)]
+        pending: bool,
+        #[command(subcommand)]
+        action: Option<CommentCommand>,
+    },
+    /// Block an account (@user@host) or a whole domain: their activities are refused and
+    /// their comments hidden
+    Block { target: String },
+    /// Lift a block on an account (its actor URL) or a domain
+    Unblock { target: String },
 }
 
 #[derive(Subcommand)]
@@ -87,6 +100,9 @@ enum PostCommand {
         /// A content warning shown before the text
         #[arg(long)]
         cw: Option<String>,
+        /// Answer this post or comment (its URL, or the id or slug of one of your posts)
+        #[arg(long)]
+        reply_to: Option<String>,
     },
     /// A long-form article from a Markdown file whose first line is `# Title`
     Article {
@@ -94,6 +110,18 @@ enum PostCommand {
         #[arg(long, default_value = "public")]
         visibility: String,
     },
+}
+
+#[derive(Subcommand)]
+enum CommentCommand {
+    /// Show a comment held for approval
+    Approve { id: i64 },
+    /// Hide a comment from the site and from the thread other servers see
+    Hide { id: i64 },
+    /// Show a hidden comment again
+    Unhide { id: i64 },
+    /// Delete a comment (a placeholder stays where it had answers)
+    Delete { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -173,10 +201,12 @@ async fn run(cli: Cli) -> Result<()> {
                     visibility,
                     markdown,
                     cw,
+                    reply_to,
                 } => {
                     let mut new = NewPost::note(&text, visibility_arg(&visibility)?);
                     new.source = Source::Note { text, markdown };
                     new.content_warning = cw;
+                    new.in_reply_to = reply_to;
                     new
                 }
                 PostCommand::Article { file, visibility } => {
@@ -271,6 +301,60 @@ async fn run(cli: Cli) -> Result<()> {
                     println!("rejected {handle}");
                 }
             }
+            Ok(())
+        }
+        Command::Comments { pending, action } => {
+            let instance = Instance::open(settings).await?;
+            let state = instance.state();
+            let (id, act) = match action {
+                None => {
+                    for (comment, author) in services::moderation::list(state, pending).await? {
+                        let excerpt: String = perch::domain::text::html_to_plain(&comment.content)
+                            .chars()
+                            .take(70)
+                            .collect();
+                        println!(
+                            "{}\t{}\t@{}\t{}\t{}",
+                            comment.id,
+                            comment.moderation.as_deref().unwrap_or("-"),
+                            author.acct(),
+                            comment.ap_id,
+                            excerpt
+                        );
+                    }
+                    return Ok(());
+                }
+                Some(CommentCommand::Approve { id }) => (id, Action::Approve),
+                Some(CommentCommand::Hide { id }) => (id, Action::Hide),
+                Some(CommentCommand::Unhide { id }) => (id, Action::Unhide),
+                Some(CommentCommand::Delete { id }) => (id, Action::Delete),
+            };
+            services::moderation::moderate(state, id, act).await?;
+            println!("{act:?}: comment {id}");
+            Ok(())
+        }
+        Command::Block { target } => {
+            let instance = Instance::open(settings).await?;
+            let blocked = services::moderation::block(&instance.data(), &target).await?;
+            println!("blocked {blocked}");
+            Ok(())
+        }
+        Command::Unblock { target } => {
+            let instance = Instance::open(settings).await?;
+            let t = target.clone();
+            let done = instance
+                .state()
+                .db
+                .run(move |c| queries::blocks::unblock(c, &t))
+                .await?;
+            println!(
+                "{}",
+                if done {
+                    format!("unblocked {target}")
+                } else {
+                    format!("{target} was not blocked")
+                }
+            );
             Ok(())
         }
         Command::Deliveries => {

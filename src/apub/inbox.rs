@@ -6,7 +6,7 @@
 
 use crate::{
     apub::{
-        protocol::{self, Create, Delete, Follow, FollowResponse, Undo, Unknown, Update},
+        protocol::{self, Create, Delete, Follow, FollowResponse, Reaction, Undo, Unknown, Update},
         signatures::{self, SignatureHeader, REQUIRED_FOR_POST},
     },
     db::{self, models::*, queries::activities},
@@ -31,6 +31,8 @@ pub enum InboxActivity {
     Create(Box<Create>),
     Update(Update),
     Delete(Delete),
+    Like(Reaction),
+    Announce(Reaction),
     /// Anything else is acknowledged (202) and logged, so that senders do not retry what
     /// perch does not act on.
     Unknown(Unknown),
@@ -55,6 +57,8 @@ impl InboxActivity {
             }
             "Update" => InboxActivity::Update(serde_json::from_value(value).map_err(bad)?),
             "Delete" => InboxActivity::Delete(serde_json::from_value(value).map_err(bad)?),
+            "Like" => InboxActivity::Like(serde_json::from_value(value).map_err(bad)?),
+            "Announce" => InboxActivity::Announce(serde_json::from_value(value).map_err(bad)?),
             _ => InboxActivity::Unknown(serde_json::from_value(value).map_err(bad)?),
         })
     }
@@ -68,6 +72,8 @@ impl InboxActivity {
             InboxActivity::Create(_) => "Create",
             InboxActivity::Update(_) => "Update",
             InboxActivity::Delete(_) => "Delete",
+            InboxActivity::Like(_) => "Like",
+            InboxActivity::Announce(_) => "Announce",
             InboxActivity::Unknown(u) => u.kind.as_str().unwrap_or("?"),
         }
     }
@@ -93,6 +99,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => &a.id,
             InboxActivity::Update(a) => &a.id,
             InboxActivity::Delete(a) => &a.id,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => &a.id,
             InboxActivity::Unknown(a) => &a.id,
         }
     }
@@ -104,6 +111,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => &a.actor,
             InboxActivity::Update(a) => &a.actor,
             InboxActivity::Delete(a) => &a.actor,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => &a.actor,
             InboxActivity::Unknown(a) => &a.actor,
         }
     }
@@ -115,6 +123,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => a.verify(data).await,
             InboxActivity::Update(a) => a.verify(data).await,
             InboxActivity::Delete(a) => a.verify(data).await,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => a.verify(data).await,
             InboxActivity::Unknown(_) => Ok(()),
         }
     }
@@ -126,6 +135,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => (*a).receive(data).await,
             InboxActivity::Update(a) => a.receive(data).await,
             InboxActivity::Delete(a) => a.receive(data).await,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => a.receive(data).await,
             InboxActivity::Unknown(a) => {
                 tracing::info!(kind = %a.kind, id = %a.id, actor = %a.actor, "activity ignored");
                 Ok(())
@@ -187,6 +197,17 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
         ));
     }
 
+    let blocked = {
+        let (actor, host) = (actor_id.to_string(), signatures::host_of(&actor_id));
+        data.db
+            .run(move |c| crate::db::queries::blocks::is_blocked(c, &actor, &host))
+            .await?
+    };
+    if blocked {
+        return Err(Error::Forbidden(
+            "this actor or its server is blocked here".into(),
+        ));
+    }
     if is_self_delete_of_stranger(&value, &actor_id, data).await? {
         return Ok(());
     }

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod inbox;
 pub mod objects;
 pub mod protocol;
+pub mod sanitize;
 pub mod send;
 pub mod signatures;
 

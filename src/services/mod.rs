@@ -6,5 +6,7 @@ pub mod compose;
 pub mod edit;
 pub mod follow;
 pub mod followers;
+pub mod moderation;
 pub mod publish;
+pub mod reply;
 pub mod setup;

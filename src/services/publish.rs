@@ -12,7 +12,10 @@ use crate::{
     delivery,
     domain::{Urls, Visibility},
     error::{Error, Result},
-    services::compose::{self, Composed, Source},
+    services::{
+        compose::{self, Composed, Source},
+        reply,
+    },
     state::{AppState, Data},
 };
 use chrono::{DateTime, Utc};
@@ -31,6 +34,8 @@ pub struct NewPost {
     pub source_key: Option<String>,
     /// Send it to followers now (`false` for imports: they go to the outbox only).
     pub deliver: bool,
+    /// The post or comment this answers (its URL or, for our own posts, its id).
+    pub in_reply_to: Option<String>,
 }
 
 impl NewPost {
@@ -62,6 +67,7 @@ impl NewPost {
             published: None,
             source_key: None,
             deliver: true,
+            in_reply_to: None,
         }
     }
 }
@@ -84,11 +90,15 @@ pub async fn article(data: &Data, markdown: &str, visibility: Visibility) -> Res
 }
 
 pub async fn publish(data: &Data, new: NewPost) -> Result<Published> {
-    let composed = compose::compose(data, &new.source).await?;
+    let mut composed = compose::compose(data, &new.source).await?;
+    let parent = match &new.in_reply_to {
+        Some(target) => Some(reply::parent(data, target, &mut composed).await?),
+        None => None,
+    };
     let state = data.app_data().clone();
     let published = data
         .db
-        .run(move |c| db::write(c, |c| store(c, &state, &new, composed)))
+        .run(move |c| db::write(c, |c| store(c, &state, &new, composed, parent.as_ref())))
         .await?;
     if !published.1.is_empty() {
         data.queue.wake();
@@ -103,6 +113,7 @@ fn store(
     state: &AppState,
     new: &NewPost,
     composed: Composed,
+    parent: Option<&reply::Parent>,
 ) -> Result<(Published, Vec<String>)> {
     let public_id = Urls::new_public_id();
     let ap_id = state.urls.post(&public_id).to_string();
@@ -127,7 +138,9 @@ fn store(
             content: composed.content,
             source: Some(new.source.text().to_owned()),
             url: Some(ap_id),
-            in_reply_to: None,
+            in_reply_to: parent.map(|p| p.ap_id.clone()),
+            thread_root_id: parent.and_then(|p| p.placement).map(|p| p.root),
+            parent_id: parent.and_then(|p| p.placement).map(|p| p.parent),
             visibility: new.visibility.as_str().to_owned(),
             sensitive: new.sensitive || new.content_warning.is_some(),
             published: new
@@ -140,6 +153,7 @@ fn store(
             slug,
             tags: composed.tags.to_string(),
             source_key: new.source_key.clone(),
+            ..Default::default()
         },
     )?;
     objects::set_hashtags(c, post.id, &composed.hashtags)?;

@@ -63,7 +63,12 @@ impl ActivityHandler for Delete {
                             "only its author may delete an object".into(),
                         ));
                     }
-                    objects::remove(c, stored.id)?;
+                    // A comment with answers leaves a tombstone, so the thread keeps its shape.
+                    if objects::has_replies(c, stored.id)? {
+                        objects::mark_deleted(c, stored.id)?;
+                    } else {
+                        objects::remove(c, stored.id)?;
+                    }
                     Ok(true)
                 })
             })

@@ -3,8 +3,15 @@
 
 use super::sender;
 use crate::{
-    apub::protocol::{id_of, Note, Person, Update},
-    db::{self, models::*, queries::objects},
+    apub::{
+        protocol::{id_of, Note, Person, Update},
+        sanitize,
+    },
+    db::{
+        self,
+        models::*,
+        queries::{notifications, objects},
+    },
     error::{Error, Result},
     state::{AppState, Data},
 };
@@ -82,14 +89,17 @@ impl ActivityHandler for Update {
                     }
                     let edit = objects::PostEdit {
                         name: note.name,
-                        summary: note.summary,
-                        content: note.content,
+                        summary: note.summary.as_deref().map(sanitize::clean),
+                        content: sanitize::clean(&note.content),
                         source: None,
                         tags: serde_json::to_string(&note.tag)?,
                         sensitive: note.sensitive.unwrap_or(false),
                         updated: Some(note.updated.map(|u| u.naive_utc()).unwrap_or_else(db::now)),
                     };
                     objects::edit(c, &stored, &edit)?;
+                    if objects::answered_by_author(c, stored.id)? {
+                        notifications::add(c, notifications::UPDATE, author.id, Some(stored.id))?;
+                    }
                     Ok(true)
                 })
             })

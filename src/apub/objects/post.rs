@@ -76,6 +76,7 @@ pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Res
         in_reply_to: post.in_reply_to.as_deref().and_then(|u| Url::parse(u).ok()),
         published: Some(post.published.and_utc()),
         updated: post.updated.map(|u| u.and_utc()),
+        content_map: None,
         to,
         cc,
         sensitive: Some(post.sensitive),
@@ -144,5 +145,6 @@ pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
         slug: None,
         tags: serde_json::to_string(&note.tag).unwrap_or_else(|_| "[]".into()),
         source_key: None,
+        ..Default::default()
     }
 }

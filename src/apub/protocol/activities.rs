@@ -85,3 +85,14 @@ pub struct Delete {
     pub actor: Url,
     pub object: Value,
 }
+
+/// `Like` and `Announce` (a boost) of an object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reaction {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Url,
+    pub actor: Url,
+    pub object: Value,
+}

@@ -82,6 +82,12 @@ pub struct Note {
     pub summary: Option<String>,
     #[serde(default)]
     pub content: String,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_map: Option<std::collections::BTreeMap<String, String>>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub url: Option<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
@@ -108,4 +114,22 @@ pub struct Note {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub attachment: Vec<serde_json::Value>,
+}
+
+impl Note {
+    /// The language of the content, from `contentMap` (`{"en": "…"}`).
+    pub fn language(&self) -> Option<String> {
+        self.content_map
+            .as_ref()
+            .and_then(|m| m.keys().next().cloned())
+            .filter(|l| l.len() <= 16)
+    }
+
+    /// Whether the object names `actor` among its Mention tags or its recipients.
+    pub fn mentions(&self, actor: &str) -> bool {
+        self.tag
+            .iter()
+            .any(|t| t["type"] == "Mention" && t["href"] == actor)
+            || self.to.iter().chain(&self.cc).any(|u| u.as_str() == actor)
+    }
 }

@@ -3,6 +3,9 @@
 
 pub mod activities;
 pub mod actors;
+pub mod blocks;
 pub mod deliveries;
 pub mod follows;
+pub mod notifications;
 pub mod objects;
+pub mod reactions;

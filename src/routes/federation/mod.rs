@@ -5,6 +5,7 @@ mod actor;
 mod collections;
 mod inbox;
 mod objects;
+mod thread;
 
 use crate::apub::{ACTIVITY_JSON, LD_JSON};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -29,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::get().to(collections::following),
             )
             .route("/posts/{id}", web::get().to(objects::post))
+            .route("/posts/{id}/replies", web::get().to(thread::replies))
+            .route("/posts/{id}/{which}", web::get().to(thread::reactions))
             .route("/activities/{id}", web::get().to(objects::activity)),
     );
 }

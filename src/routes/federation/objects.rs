@@ -35,7 +35,11 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
         return Ok(res);
     }
     let note = post::to_note(data.app_data(), &row, Vec::new())?;
-    Ok(activity_json(&req, &with_context(&note)))
+    let mut body = with_context(&note);
+    if let serde_json::Value::Object(fields) = &mut body {
+        fields.extend(super::thread::interactions(&data, &row).await?);
+    }
+    Ok(activity_json(&req, &body))
 }
 
 /// Follow bookkeeping says no more than the public followers and following collections, and
