@@ -13,10 +13,7 @@ use crate::{
     error::{Error, Result},
     state::{AppState, Data},
 };
-use activitypub_federation::{
-    fetch::object_id::ObjectId, protocol::verification::verify_domains_match,
-    traits::ActivityHandler,
-};
+use activitypub_federation::{fetch::object_id::ObjectId, traits::ActivityHandler};
 use chrono::Utc;
 use serde_json::Value;
 use url::Url;
@@ -189,8 +186,11 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
             "an activity needs an `id` and an `actor`".into(),
         ));
     };
-    verify_domains_match(&id, &actor_id)
-        .map_err(|_| Error::BadRequest("the activity's id is not on its actor's server".into()))?;
+    crate::apub::same_origin_or(
+        &id,
+        &actor_id,
+        Error::BadRequest("the activity's id is not on its actor's server".into()),
+    )?;
     if actor_id.as_str() == data.urls.actor().as_str() {
         return Err(unauthorized(
             "activities by the local actor are not taken from the network",

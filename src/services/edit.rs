@@ -15,6 +15,7 @@ use crate::{
     services::{
         compose::{self, Source},
         publish::audience_inboxes,
+        reply,
     },
     state::Data,
 };
@@ -41,7 +42,11 @@ pub async fn edit(data: &Data, name: &str, text: &str, markdown: bool) -> Result
             markdown,
         },
     };
-    let composed = compose::compose(data, &source).await?;
+    let mut composed = compose::compose(data, &source).await?;
+    if let Some(parent) = &post.in_reply_to {
+        // A reply keeps addressing the people of its conversation.
+        reply::parent(data, parent, &mut composed).await?;
+    }
     let state = data.app_data().clone();
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
     let updated = data

@@ -38,16 +38,22 @@ pub async fn parent(data: &Data, target: &str, composed: &mut Composed) -> Resul
                 None => objects::find_local(c, &wanted)?,
             };
             let Some(object) = found else { return Ok(None) };
-            let author = actors::by_id(c, object.actor_id)?;
-            Ok(Some((object, author)))
+            let mut people: Vec<DbActor> = actors::by_id(c, object.actor_id)?.into_iter().collect();
+            // Those the parent mentioned stay in the conversation, as Mastodon apps do it.
+            for href in crate::apub::objects::post::mentioned(&object) {
+                if let Some(a) = actors::by_ap_id(c, href.as_str())? {
+                    people.push(a);
+                }
+            }
+            Ok(Some((object, people)))
         })
         .await?;
-    let (ap_id, placement, author) = match stored {
-        Some((object, author)) => {
+    let (ap_id, placement, people) = match stored {
+        Some((object, people)) => {
             if object.is_deleted() {
                 return Err(Error::Unprocessable("that post has been deleted".into()));
             }
-            (object.ap_id.clone(), placement_under(&object), author)
+            (object.ap_id.clone(), placement_under(&object), people)
         }
         None => {
             let url = Url::parse(target).map_err(|_| {
@@ -57,15 +63,15 @@ pub async fn parent(data: &Data, target: &str, composed: &mut Composed) -> Resul
             let author = ObjectId::<DbActor>::from(note.attributed_to.clone())
                 .dereference(data)
                 .await?;
-            (note.id.to_string(), None, Some(author))
+            (note.id.to_string(), None, vec![author])
         }
     };
-    if let Some(author) = author.filter(|a| !a.local) {
-        if !composed.mentions.iter().any(|m| m.id == author.id) {
+    for person in people.into_iter().filter(|a| !a.local) {
+        if !composed.mentions.iter().any(|m| m.id == person.id) {
             if let Some(tags) = composed.tags.as_array_mut() {
-                tags.push(json!({ "type": "Mention", "href": author.ap_id, "name": format!("@{}", author.acct()) }));
+                tags.push(json!({ "type": "Mention", "href": person.ap_id, "name": format!("@{}", person.acct()) }));
             }
-            composed.mentions.push(author);
+            composed.mentions.push(person);
         }
     }
     Ok(Parent { ap_id, placement })

@@ -243,3 +243,18 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
         .unwrap();
     assert_eq!(bad.status(), 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_answers_for_people() {
+    let app = spawn_app().await;
+    for path in ["/", "/@me"] {
+        let res = http()
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.text().await.unwrap().contains("@me@localhost"));
+    }
+}

@@ -5,6 +5,7 @@
 mod support;
 
 mod cli;
+mod comments;
 mod delivery;
 mod discovery;
 mod federation;

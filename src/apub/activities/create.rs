@@ -17,9 +17,7 @@ use crate::{
     error::{Error, Result},
     state::{AppState, Data},
 };
-use activitypub_federation::{
-    protocol::verification::verify_domains_match, traits::ActivityHandler,
-};
+use activitypub_federation::traits::ActivityHandler;
 use url::Url;
 
 #[async_trait::async_trait]
@@ -40,8 +38,11 @@ impl ActivityHandler for Create {
                 "the object is attributed to another actor".into(),
             ));
         }
-        verify_domains_match(&self.object.id, &self.actor)
-            .map_err(|_| Error::Forbidden("the object's id is on another server".into()))?;
+        crate::apub::same_origin_or(
+            &self.object.id,
+            &self.actor,
+            Error::Forbidden("the object's id is on another server".into()),
+        )?;
         Ok(())
     }
 

@@ -15,10 +15,7 @@ use crate::{
     error::{Error, Result},
     state::{AppState, Data},
 };
-use activitypub_federation::{
-    protocol::verification::verify_domains_match,
-    traits::{ActivityHandler, Object},
-};
+use activitypub_federation::traits::{ActivityHandler, Object};
 use url::Url;
 
 const ACTOR_TYPES: [&str; 5] = ["Person", "Service", "Application", "Group", "Organization"];
@@ -46,9 +43,11 @@ impl ActivityHandler for Update {
     async fn verify(&self, _data: &Data) -> Result<()> {
         let object = id_of(&self.object)
             .ok_or_else(|| Error::BadRequest("Update without an object id".into()))?;
-        verify_domains_match(&object, &self.actor).map_err(|_| {
-            Error::Forbidden("an actor can only update its own server's objects".into())
-        })?;
+        crate::apub::same_origin_or(
+            &object,
+            &self.actor,
+            Error::Forbidden("an actor can only update its own server's objects".into()),
+        )?;
         if ACTOR_TYPES.contains(&object_kind(self)) && object != self.actor {
             return Err(Error::Forbidden(
                 "an actor can only update its own profile".into(),

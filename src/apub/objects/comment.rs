@@ -14,10 +14,7 @@ use crate::{
     error::{Error, Result},
     state::Data,
 };
-use activitypub_federation::{
-    fetch::{fetch_object_http, object_id::ObjectId},
-    protocol::verification::verify_domains_match,
-};
+use activitypub_federation::fetch::{fetch_object_http, object_id::ObjectId};
 use serde_json::Value;
 use url::Url;
 
@@ -50,8 +47,11 @@ pub async fn place(data: &Data, in_reply_to: &Url, depth: u32) -> Result<Option<
             return Ok(None);
         }
     };
-    verify_domains_match(&fetched.id, &fetched.attributed_to)
-        .map_err(|_| Error::Forbidden("a fetched parent is attributed to another server".into()))?;
+    if !crate::apub::same_origin(&fetched.id, &fetched.attributed_to) {
+        return Err(Error::Forbidden(
+            "a fetched parent is attributed to another server".into(),
+        ));
+    }
     let Some(grandparent) = fetched.in_reply_to.clone() else {
         return Ok(None);
     };
