@@ -4,5 +4,6 @@
 
 pub mod follow;
 pub mod followers;
+pub mod media;
 pub mod publish;
 pub mod setup;

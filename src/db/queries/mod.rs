@@ -5,4 +5,5 @@ pub mod activities;
 pub mod actors;
 pub mod deliveries;
 pub mod follows;
+pub mod media;
 pub mod objects;
