@@ -8,4 +8,5 @@ mod cli;
 mod delivery;
 mod discovery;
 mod federation;
+mod media;
 mod signatures;
