@@ -33,6 +33,7 @@ pub struct Settings {
     pub comments: Comments,
     pub federation: Federation,
     pub delivery: Delivery,
+    pub media: Media,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,6 +110,13 @@ pub struct Delivery {
     pub retry_max_seconds: f64,
     pub give_up_after_hours: f64,
     pub timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    /// The largest upload accepted, in bytes.
+    pub max_bytes: usize,
 }
 
 impl Delivery {
@@ -241,6 +249,9 @@ impl Settings {
         }
         if self.delivery.concurrency == 0 {
             return Err(bad("delivery.concurrency", "must be at least 1".into()));
+        }
+        if self.media.max_bytes == 0 {
+            return Err(bad("media.max_bytes", "must be at least 1".into()));
         }
         let d = &self.delivery;
         for (key, v) in [
@@ -388,5 +399,15 @@ mod tests {
         std::fs::write(&file, "[delivery]\nconcurrency = \"many\"\n").expect("write");
         let err = Settings::load(Some(&file), []).expect_err("type");
         assert!(err.to_string().contains("delivery.concurrency"), "{err}");
+    }
+
+    #[test]
+    fn the_media_size_limit_defaults_to_10_mib_and_is_at_least_one_byte() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Settings::loopback(dir.path(), &[]).expect("defaults");
+        assert_eq!(s.media.max_bytes, 10 * 1024 * 1024);
+        let err =
+            Settings::loopback(dir.path(), &[("media.max_bytes", 0.into())]).expect_err("zero");
+        assert!(err.to_string().contains("media.max_bytes"), "{err}");
     }
 }

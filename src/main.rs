@@ -103,6 +103,13 @@ enum PostCommand {
         /// Answer this post or comment (its URL, or the id or slug of one of your posts)
         #[arg(long)]
         reply_to: Option<String>,
+        /// Attach an image (JPEG, PNG, GIF or WebP; location and camera data are removed);
+        /// repeat for several
+        #[arg(long)]
+        image: Vec<PathBuf>,
+        /// Alt text for each --image, in the same order
+        #[arg(long)]
+        alt: Vec<String>,
     },
     /// A long-form article from a Markdown file whose first line is `# Title`
     Article {
@@ -202,11 +209,25 @@ async fn run(cli: Cli) -> Result<()> {
                     markdown,
                     cw,
                     reply_to,
+                    image,
+                    alt,
                 } => {
+                    if alt.len() > image.len() {
+                        return Err(Error::BadRequest(
+                            "more --alt texts than --image files".into(),
+                        ));
+                    }
                     let mut new = NewPost::note(&text, visibility_arg(&visibility)?);
                     new.source = Source::Note { text, markdown };
                     new.content_warning = cw;
                     new.in_reply_to = reply_to;
+                    for (n, path) in image.iter().enumerate() {
+                        let bytes = std::fs::read(path)?;
+                        let upload = services::media::upload(state, bytes, alt.get(n).cloned())
+                            .await
+                            .map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
+                        new.media_ids.push(upload.id);
+                    }
                     new
                 }
                 PostCommand::Article { file, visibility } => {

@@ -3,7 +3,7 @@
 //! sends `Delete`.
 
 use crate::{
-    apub::send,
+    apub::{objects::post, send},
     db::{
         self,
         models::*,
@@ -74,7 +74,8 @@ pub async fn edit(data: &Data, name: &str, text: &str, markdown: bool) -> Result
                 let mut reach = composed.mentions;
                 reach.extend(before.into_iter().filter(|b| !ids.contains(&b.id)));
                 let inboxes = audience_inboxes(c, visibility, &reach)?;
-                let activity = send::update(&state, &updated, Vec::new())?;
+                let attachments = post::attachments(c, &state, updated.id)?;
+                let activity = send::update(&state, &updated, attachments)?;
                 delivery::enqueue(c, &activity, &inboxes)?;
                 Ok(updated)
             })

@@ -6,6 +6,7 @@ pub mod compose;
 pub mod edit;
 pub mod follow;
 pub mod followers;
+pub mod media;
 pub mod moderation;
 pub mod publish;
 pub mod reply;

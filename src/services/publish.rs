@@ -2,11 +2,11 @@
 //! inbox (followers, and the actors it mentions), all in one transaction.
 
 use crate::{
-    apub::send,
+    apub::{objects::post, send},
     db::{
         self,
         models::*,
-        queries::{follows, objects},
+        queries::{follows, media, objects},
         Conn,
     },
     delivery,
@@ -36,6 +36,8 @@ pub struct NewPost {
     pub deliver: bool,
     /// The post or comment this answers (its URL or, for our own posts, its id).
     pub in_reply_to: Option<String>,
+    /// Uploaded media (`services::media::upload`) to attach, in this order.
+    pub media_ids: Vec<i64>,
 }
 
 impl NewPost {
@@ -68,6 +70,7 @@ impl NewPost {
             source_key: None,
             deliver: true,
             in_reply_to: None,
+            media_ids: Vec::new(),
         }
     }
 }
@@ -162,7 +165,9 @@ fn store(
         post.id,
         &composed.mentions.iter().map(|a| a.id).collect::<Vec<_>>(),
     )?;
-    let create = send::create(state, &post, Vec::new())?;
+    media::attach(c, &new.media_ids, post.id)?;
+    let attachments = post::attachments(c, state, post.id)?;
+    let create = send::create(state, &post, attachments)?;
     let inboxes = if new.deliver {
         audience_inboxes(c, new.visibility, &composed.mentions)?
     } else {

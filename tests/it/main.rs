@@ -9,5 +9,6 @@ mod comments;
 mod delivery;
 mod discovery;
 mod federation;
+pub mod media;
 mod posts;
 mod signatures;

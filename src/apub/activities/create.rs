@@ -66,6 +66,7 @@ impl ActivityHandler for Create {
         let us = data.urls.actor().to_string();
         let mentions_us = note.mentions(&us);
         let mut row = post::remote_row(&note, &author);
+        let attachment = note.attachment.clone();
         row.content = sanitize::clean(&note.content);
         row.summary = note.summary.as_deref().map(sanitize::clean);
         row.language = note.language();
@@ -81,6 +82,7 @@ impl ActivityHandler for Create {
                     let Some(stored) = objects::insert_remote(c, &row)? else {
                         return Ok(false);
                     };
+                    comment::store_attachments(c, stored.id, &attachment)?;
                     if mentions_us {
                         notifications::add(c, notifications::MENTION, author.id, Some(stored.id))?;
                     }

@@ -132,7 +132,7 @@ pub fn store(
 }
 
 /// Remote attachments are kept as links to the remote media, with their alt text.
-fn store_attachments(c: &mut Conn, object: i64, attachments: &[Value]) -> Result<()> {
+pub fn store_attachments(c: &mut Conn, object: i64, attachments: &[Value]) -> Result<()> {
     use crate::db::schema::media;
     use diesel::prelude::*;
     for (position, a) in attachments.iter().enumerate().take(16) {

@@ -54,6 +54,14 @@ pub fn mentioned(post: &DbObject) -> Vec<Url> {
         .collect()
 }
 
+/// A post's attachments as ActivityPub objects, in their order.
+pub fn attachments(c: &mut crate::db::Conn, state: &AppState, object: i64) -> Result<Vec<Value>> {
+    Ok(crate::db::queries::media::for_object(c, object)?
+        .iter()
+        .map(|m| crate::media::to_attachment(&state.urls, m))
+        .collect())
+}
+
 /// A local post as the object we serve and send, with its attachments.
 pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Result<Note> {
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);

@@ -106,14 +106,24 @@ pub struct Note {
     pub cc: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub sensitive: Option<bool>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "values")]
     pub tag: Vec<serde_json::Value>,
     #[serde(
         default,
-        deserialize_with = "deserialize_one_or_many",
+        deserialize_with = "values",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub attachment: Vec<serde_json::Value>,
+}
+
+/// A list of JSON objects that may come as one object, an array, or null.
+/// (activitypub_federation's `deserialize_one_or_many` would keep a whole array as one `Value`.)
+fn values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<serde_json::Value>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    })
 }
 
 impl Note {
@@ -131,5 +141,25 @@ impl Note {
             .iter()
             .any(|t| t["type"] == "Mention" && t["href"] == actor)
             || self.to.iter().chain(&self.cc).any(|u| u.as_str() == actor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tags_and_attachments_come_as_arrays_or_alone() {
+        let note = |extra: &str| -> super::Note {
+            serde_json::from_str(&format!(
+                r#"{{"type":"Note","id":"https://a.example/1","attributedTo":"https://a.example/u"{extra}}}"#
+            ))
+            .expect("parses")
+        };
+        let two = note(
+            r#","tag":[{"type":"Hashtag"},{"type":"Mention"}],"attachment":[{"url":"https://a.example/x.jpg"}]"#,
+        );
+        assert_eq!((two.tag.len(), two.attachment.len()), (2, 1));
+        assert_eq!(two.attachment[0]["url"], "https://a.example/x.jpg");
+        let one = note(r#","tag":{"type":"Hashtag"},"attachment":null"#);
+        assert_eq!((one.tag.len(), one.attachment.len()), (1, 0));
     }
 }

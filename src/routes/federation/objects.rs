@@ -34,7 +34,13 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
         *res.status_mut() = actix_web::http::StatusCode::GONE;
         return Ok(res);
     }
-    let note = post::to_note(data.app_data(), &row, Vec::new())?;
+    let attachments = {
+        let (state, id) = (data.app_data().clone(), row.id);
+        data.db
+            .run(move |c| post::attachments(c, &state, id))
+            .await?
+    };
+    let note = post::to_note(data.app_data(), &row, attachments)?;
     let mut body = with_context(&note);
     if let serde_json::Value::Object(fields) = &mut body {
         fields.extend(super::thread::interactions(&data, &row).await?);
