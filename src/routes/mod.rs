@@ -9,6 +9,8 @@ use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     well_known::configure(cfg);
-    federation::configure(cfg);
+    // Before federation: its scope("") claims every path it is offered, so routes
+    // registered after it are never reached.
     web::configure(cfg);
+    federation::configure(cfg);
 }

@@ -9,3 +9,4 @@ mod delivery;
 mod discovery;
 mod federation;
 mod signatures;
+mod web;

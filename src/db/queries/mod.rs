@@ -6,3 +6,4 @@ pub mod actors;
 pub mod deliveries;
 pub mod follows;
 pub mod objects;
+pub mod pages;
