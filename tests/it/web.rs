@@ -96,7 +96,7 @@ async fn home_archive_and_post_pages_show_what_is_public_and_nothing_else() {
     let inner = page[nested..].find("<ul>").expect("a nested list") + nested;
     assert!(page[inner..].contains("<li>it still has some rough edges"));
     assert!(page.contains("No comments yet"));
-    assert!(page.contains("paste this post's URL into\n    your Mastodon search box"));
+    assert!(page.contains("paste this post's URL into your Mastodon search box and reply there"));
     assert!(page.contains(&format!(r#"readonly value="{ap_id}""#)));
     assert!(page.contains(&format!(
         r#"<link rel="alternate" type="application/activity+json" href="{ap_id}">"#

@@ -76,6 +76,8 @@ fn entry(post: &PostView) -> Entry {
         links: vec![link("alternate", &post.url, "text/html")],
         summary: post.summary.clone().map(Text::plain),
         content: Some(Content {
+            // Footnote links and the like are relative to the post's page.
+            base: Some(post.url.clone()),
             value: Some(post.content_with_images()),
             content_type: Some("html".into()),
             ..Content::default()

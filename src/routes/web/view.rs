@@ -118,6 +118,9 @@ pub struct PostView {
     pub is_article: bool,
     pub title: Option<String>,
     pub summary: Option<String>,
+    /// The summary as the post's page shows it above the content: not when the content
+    /// opens with it (a summary taken from the first paragraph).
+    pub lede: Option<String>,
     /// HTML made by perch from the author's text (Markdown or plain text).
     pub content: String,
     /// The post's web page.
@@ -141,12 +144,17 @@ impl PostView {
         let p = &item.post;
         let is_article = p.kind == "Article";
         let text = excerpt::plain_text(&p.content);
+        let summary = p.summary.clone().filter(|s| !s.trim().is_empty());
+        let lede = summary
+            .clone()
+            .filter(|s| !text.starts_with(&excerpt::plain_text(s)));
         PostView {
             key: p.public_id.clone().unwrap_or_else(|| p.id.to_string()),
             kind: if is_article { "article" } else { "note" },
             is_article,
             title: p.name.clone().filter(|n| !n.trim().is_empty()),
-            summary: p.summary.clone().filter(|s| !s.trim().is_empty()),
+            summary,
+            lede,
             content: p.content.clone(),
             url: p.url.clone().unwrap_or_else(|| p.ap_id.clone()),
             ap_id: p.ap_id.clone(),
