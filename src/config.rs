@@ -59,6 +59,8 @@ pub struct ActorSettings {
     pub display_name: String,
     pub summary: String,
     pub locked: bool,
+    /// The author's other pages, linked with `rel="me"` from the profile page.
+    pub links: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -238,6 +240,16 @@ impl Settings {
                 format!("`{user}` may hold only letters, digits, `_`, `-` and `.`"),
             ));
         }
+        for (i, link) in self.actor.links.iter().enumerate() {
+            let ok = url::Url::parse(link)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                return Err(bad(
+                    &format!("actor.links[{i}]"),
+                    format!("`{link}` is not an http(s) URL"),
+                ));
+            }
+        }
         if self.database.pool_size == 0 {
             return Err(bad("database.pool_size", "must be at least 1".into()));
         }
@@ -360,6 +372,17 @@ fn set_from_env(root: &mut toml::Value, path: &[String], raw: &str) -> Result<()
         toml::Value::Float(_) => {
             toml::Value::Float(raw.trim().parse().map_err(|_| invalid("a number"))?)
         }
+        toml::Value::Array(_) => {
+            return Err(ConfigError::Key {
+                key: key.clone(),
+                message: format!(
+                    "is a list and cannot be set from the environment (PERCH__{}); \
+                     set it in a config file instead, e.g. `{} = [\"https://example.com/\"]`",
+                    key.replace('.', "__").to_uppercase(),
+                    path.last().map_or("key", String::as_str),
+                ),
+            })
+        }
         _ => return Err(invalid("settable from the environment")),
     };
     Ok(())
@@ -409,5 +432,31 @@ mod tests {
         let err =
             Settings::loopback(dir.path(), &[("media.max_bytes", 0.into())]).expect_err("zero");
         assert!(err.to_string().contains("media.max_bytes"), "{err}");
+    }
+
+    #[test]
+    fn profile_links_come_from_a_file_not_the_environment() {
+        let debug = ("PERCH__FEDERATION__DEBUG".to_owned(), "true".to_owned());
+        let err = Settings::load(
+            None,
+            [
+                debug.clone(),
+                ("PERCH__ACTOR__LINKS".into(), "https://a.example/".into()),
+            ],
+        )
+        .expect_err("a list from the environment");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("actor.links") && msg.contains("config file"),
+            "{msg}"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("perch.toml");
+        std::fs::write(&file, "[actor]\nlinks = [\"https://a.example/me\"]\n").expect("write");
+        let s = Settings::load(Some(&file), [debug.clone()]).expect("links load");
+        assert_eq!(s.actor.links, ["https://a.example/me"]);
+        std::fs::write(&file, "[actor]\nlinks = [\"javascript:alert(1)\"]\n").expect("write");
+        let err = Settings::load(Some(&file), [debug]).expect_err("not http");
+        assert!(err.to_string().contains("actor.links[0]"), "{err}");
     }
 }

@@ -12,6 +12,6 @@ use actix_web::web::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     well_known::configure(cfg);
     media::configure(cfg);
-    federation::configure(cfg);
     web::configure(cfg);
+    federation::configure(cfg);
 }

@@ -202,9 +202,11 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
         items[0]["object"]["content"],
         format!("<p>{}</p>", seed::NOTE_COMMENTS)
     );
-    // Each object and activity answers at its own URL.
+    // Each object and activity answers at its own URL (a post's, to ActivityPub clients:
+    // browsers get its page).
     let note: Value = http()
         .get(items[0]["object"]["id"].as_str().unwrap())
+        .header("Accept", "application/activity+json")
         .send()
         .await
         .unwrap()

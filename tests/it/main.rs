@@ -12,3 +12,4 @@ mod federation;
 pub mod media;
 mod posts;
 mod signatures;
+mod web;

@@ -9,4 +9,5 @@ pub mod follows;
 pub mod media;
 pub mod notifications;
 pub mod objects;
+pub mod pages;
 pub mod reactions;

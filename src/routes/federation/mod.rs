@@ -33,13 +33,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/activities/{id}", web::get().to(objects::activity));
 }
 
-/// A JSON answer with the ActivityStreams media type the request asked for.
-pub fn activity_json(req: &HttpRequest, body: &serde_json::Value) -> HttpResponse {
-    let accept = req
-        .headers()
+/// The request's `Accept` header ("" when absent or not text).
+pub fn accept_header(req: &HttpRequest) -> &str {
+    req.headers()
         .get("accept")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+        .unwrap_or("")
+}
+
+/// A JSON answer with the ActivityStreams media type the request asked for.
+pub fn activity_json(req: &HttpRequest, body: &serde_json::Value) -> HttpResponse {
+    let accept = accept_header(req);
     let content_type = if accept.contains("application/ld+json") && !accept.contains(ACTIVITY_JSON)
     {
         LD_JSON
