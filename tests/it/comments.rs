@@ -63,6 +63,17 @@ fn reply_from(remote: &Remote, n: u32, parent: &str, content: &str) -> Value {
     })
 }
 
+async fn page(url: &str) -> String {
+    let res = http()
+        .get(url)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
 async fn reply(from: &TestApp, parent: &str, text: &str) -> DbObject {
     let mut new = NewPost::note(text, Visibility::Public);
     new.in_reply_to = Some(parent.to_owned());
@@ -112,6 +123,22 @@ async fn a_reply_from_another_instance_becomes_a_threaded_comment() {
         std::slice::from_ref(&first.ap_id),
         "direct replies only"
     );
+    // The article's page shows both, the answer nested under the comment it answers.
+    let html = page(&article.ap_id).await;
+    let at_first = html
+        .find(&format!("id=\"comment-{}\"", c1.id))
+        .expect("first shown");
+    let at_second = html
+        .find(&format!("id=\"comment-{}\"", c2.id))
+        .expect("second shown");
+    assert!(at_first < at_second);
+    assert!(
+        html[at_first..at_second].contains("<ol class=\"thread\">"),
+        "nested"
+    );
+    assert!(html.contains("Great notes! The replication defaults bit us too."));
+    assert!(html.contains(&format!("@me@{}", b.domain())));
+    assert!(html.contains("Comments (2)"));
 
     // B edits: A shows the new text and keeps the old one as a version.
     edit::edit(
@@ -140,6 +167,13 @@ async fn a_reply_from_another_instance_becomes_a_threaded_comment() {
     assert!(gone.content.is_empty());
     let child = stored(&a, &second.ap_id).await.expect("the answer stays");
     assert_eq!(child.parent_id, Some(c1.id));
+    let html = page(&article.ap_id).await;
+    assert!(html.contains("This comment was deleted."));
+    assert!(html.contains("And the tooling gap is real."));
+    assert!(
+        !html.contains("(edited)</p>")
+            && !html.contains("Replication defaults bit us too (edited)")
+    );
 
     let kinds: Vec<String> = a
         .query(|c| notifications::recent(c, 50))
@@ -226,6 +260,23 @@ async fn hostile_comment_html_is_stored_with_nothing_executable() {
     }
     let thread = a.query(move |c| objects::thread(c, post.id)).await;
     assert_eq!(thread.len(), corpus.len());
+    let html = page(&post.ap_id).await.to_ascii_lowercase();
+    assert!(
+        html.contains("styled") && html.contains("hover"),
+        "the harmless text stays"
+    );
+    for bad in [
+        "<script",
+        "onerror",
+        "onload",
+        "onmouseover",
+        "javascript:",
+        "<iframe",
+        "<svg",
+        "<style",
+    ] {
+        assert!(!html.contains(bad), "the page shows {bad}");
+    }
     for comment in thread {
         let lower = comment.content.to_ascii_lowercase();
         for bad in [

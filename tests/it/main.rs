@@ -9,6 +9,7 @@ mod comments;
 mod delivery;
 mod discovery;
 mod federation;
+mod fixtures;
 pub mod media;
 mod posts;
 mod signatures;

@@ -1,6 +1,6 @@
 //! Actors and posts on the wire.
 
-use activitypub_federation::protocol::helpers::{deserialize_one_or_many, deserialize_skip_error};
+use activitypub_federation::protocol::helpers::deserialize_skip_error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -100,9 +100,9 @@ pub struct Note {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "urls")]
     pub to: Vec<Url>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "urls")]
     pub cc: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub sensitive: Option<bool>,
@@ -124,6 +124,15 @@ fn values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<serde_json::Valu
         serde_json::Value::Null => Vec::new(),
         one => vec![one],
     })
+}
+
+/// Recipients: one or many; an entry that is not a URL is skipped rather than failing the
+/// whole object.
+pub(crate) fn urls<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {
+    Ok(values(d)?
+        .iter()
+        .filter_map(|v| crate::apub::protocol::id_of(v))
+        .collect())
 }
 
 impl Note {

@@ -41,6 +41,8 @@ fn shown_posts(shown: Vec<&'static str>) -> objects::BoxedQuery<'static, diesel:
     objects::table
         .filter(objects::local.eq(true))
         .filter(objects::deleted_at.is_null())
+        // The author's answers to comments live in their threads, not in the lists.
+        .filter(objects::in_reply_to.is_null())
         .filter(objects::visibility.eq_any(shown))
         .into_boxed()
 }

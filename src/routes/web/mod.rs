@@ -5,6 +5,7 @@
 
 mod archive;
 mod atom;
+mod comments;
 mod error;
 mod excerpt;
 mod home;

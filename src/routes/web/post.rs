@@ -4,7 +4,7 @@
 //! Deleted posts answer 410; followers-only and direct posts do not exist here (404).
 
 use super::{
-    html,
+    comments, html,
     templates::val,
     view::{Meta, PostView, Site},
 };
@@ -28,7 +28,8 @@ pub async fn page(data: &Data, public_id: String) -> HttpResponse {
 }
 
 async fn render(data: &Data, public_id: String) -> Result<HttpResponse> {
-    let row = data
+    let state = data.app_data().clone();
+    let (row, discussion) = data
         .db
         .run(move |c| {
             let Some(post) = objects::by_public_id(c, &public_id)? else {
@@ -41,7 +42,10 @@ async fn render(data: &Data, public_id: String) -> Result<HttpResponse> {
             if !visible {
                 return Ok(None);
             }
-            Ok(pages::with_extras(c, vec![post])?.pop())
+            let discussion = comments::discussion(c, &state, post.id)?;
+            Ok(pages::with_extras(c, vec![post])?
+                .pop()
+                .map(|p| (p, discussion)))
         })
         .await?
         .ok_or(Error::NotFound)?;
@@ -54,6 +58,7 @@ async fn render(data: &Data, public_id: String) -> Result<HttpResponse> {
     meta.image = post.images.first().cloned();
     let ctx = minijinja::context! {
         site => val(&Site::new(data)), meta => val(&meta), post => val(&post),
+        discussion => val(&discussion),
     };
     html(StatusCode::OK, "post.html", ctx)
 }
