@@ -131,7 +131,7 @@ fn values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<serde_json::Valu
 pub(crate) fn urls<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {
     Ok(values(d)?
         .iter()
-        .filter_map(|v| crate::apub::protocol::id_of(v))
+        .filter_map(crate::apub::protocol::id_of)
         .collect())
 }
 
