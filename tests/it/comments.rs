@@ -393,3 +393,55 @@ async fn likes_and_boosts_are_counted_once_and_undone() {
         .collect();
     assert_eq!(kinds, ["reblog"], "the like's notification went with it");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_to_an_unseen_comment_fetches_the_comment_first() {
+    let a = spawn_app().await;
+    let post = publish::note(&a.app.data(), seed::NOTE_COMMENTS, Visibility::Public)
+        .await
+        .unwrap()
+        .post;
+    let alice = Remote::start("alice").await;
+    let bob = Remote::start("bob").await;
+    // Alice's comment never reached perch; her server still has it.
+    let first = reply_from(&alice, 1, &post.ap_id, "<p>Comments are the best part.</p>");
+    alice.serve(&first["object"]);
+    // Bob answers Alice, and only that reaches perch.
+    let second = reply_from(
+        &bob,
+        1,
+        first["object"]["id"].as_str().unwrap(),
+        "<p>Agreed!</p>",
+    );
+    let res = bob.post_signed(&a.url("/inbox"), &second).await;
+    assert_eq!(res.status(), 202);
+
+    let parent = stored(&a, first["object"]["id"].as_str().unwrap())
+        .await
+        .expect("the parent was fetched and stored");
+    let child = stored(&a, second["object"]["id"].as_str().unwrap())
+        .await
+        .expect("the reply is stored");
+    assert_eq!(parent.thread_root_id, Some(post.id));
+    assert_eq!(child.parent_id, Some(parent.id));
+    assert_eq!(child.thread_root_id, Some(post.id));
+
+    // A reply whose ancestors are out of reach (deeper than the bound) is not a comment.
+    let shallow = spawn_app_with(&[("comments.max_fetch_depth", 0.into())]).await;
+    let post2 = publish::note(&shallow.app.data(), "another", Visibility::Public)
+        .await
+        .unwrap()
+        .post;
+    let first2 = reply_from(&alice, 2, &post2.ap_id, "<p>hi</p>");
+    alice.serve(&first2["object"]);
+    let second2 = reply_from(
+        &bob,
+        2,
+        first2["object"]["id"].as_str().unwrap(),
+        "<p>yo</p>",
+    );
+    bob.post_signed(&shallow.url("/inbox"), &second2).await;
+    assert!(stored(&shallow, second2["object"]["id"].as_str().unwrap())
+        .await
+        .is_none());
+}
