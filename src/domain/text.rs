@@ -216,16 +216,41 @@ pub fn mentions(text: &str) -> Vec<Acct> {
 /// characters undone, white space folded.
 pub fn html_to_plain(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
+    let mut tag: Option<String> = None;
     for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
+        match (&mut tag, c) {
+            (None, '<') => tag = Some(String::new()),
+            (Some(name), '>') => {
+                // Block boundaries separate words; inline tags (a, span, em…) do not.
+                let n = name
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                if matches!(
+                    n,
+                    "p" | "br"
+                        | "br/"
+                        | "li"
+                        | "div"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "blockquote"
+                        | "pre"
+                        | "tr"
+                        | "td"
+                        | "th"
+                ) {
+                    out.push(' ');
+                }
+                tag = None;
             }
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+            (Some(name), c) => name.push(c.to_ascii_lowercase()),
+            (None, c) => out.push(c),
         }
     }
     let out = out
@@ -308,5 +333,9 @@ mod tests {
     #[test]
     fn html_becomes_plain_text() {
         assert_eq!(html_to_plain("<p>a &amp; <b>b</b></p><p>c</p>"), "a & b c");
+        assert_eq!(
+            html_to_plain("<p>go <a href=\"x\">#<span>kafka</span></a>!</p>"),
+            "go #kafka!"
+        );
     }
 }
