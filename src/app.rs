@@ -53,27 +53,21 @@ impl Instance {
             actor.private_key_pem.as_deref().unwrap_or_default(),
         )
         .map_err(|e| Error::Key(e.to_string()))?;
-        let http = reqwest::Client::builder()
-            .user_agent(format!(
-                "perch/{} (+{})",
-                env!("CARGO_PKG_VERSION"),
-                urls.base()
-            ))
-            .connect_timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let user_agent = format!("perch/{} (+{})", env!("CARGO_PKG_VERSION"), urls.base());
+        let http = crate::net::client(settings.federation.debug, &user_agent)?;
         let state = AppState {
             settings: settings.clone(),
             db,
             urls,
             local: Arc::new(LocalActor { actor, signer }),
-            http,
+            http: http.clone(),
             queue: Queue::default(),
         };
         let config = FederationConfig::builder()
             .domain(settings.server.domain.clone())
             .app_data(state.clone())
             .debug(settings.federation.debug)
+            .client(reqwest_middleware::ClientBuilder::new(http.clone()).build())
             .http_fetch_limit(settings.federation.http_fetch_limit)
             .request_timeout(Duration::from_secs(
                 settings.federation.fetch_timeout_seconds,

@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod media;
+pub mod net;
 pub mod routes;
 pub mod services;
 pub mod state;

@@ -195,6 +195,14 @@ async fn attempt(state: &AppState, inbox: &str, body: Vec<u8>) -> Attempt {
             }
         }
     };
+    if !state.settings.federation.debug {
+        if let Err(error) = crate::net::check_literal(&url) {
+            return Attempt::Final {
+                status: None,
+                error,
+            };
+        }
+    }
     let signer = state.local.signer.clone();
     let signed = {
         let url = url.clone();

@@ -1,0 +1,151 @@
+//! What perch may connect to. Outside debug mode, a host that came from the network is never
+//! reached when it resolves to a loopback, private, link-local, multicast or otherwise
+//! non-public address (IPv4 and IPv6, IPv4-mapped included): the check sits in the DNS
+//! resolver of every HTTP client, so it holds after resolution, for every connection.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
+
+/// Whether `ip` is an address on the public internet.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_v4(v4),
+            None => is_public_v6(v6),
+        },
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || a >= 240) // reserved
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let s = ip.segments();
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (s[0] & 0xfe00) == 0xfc00 // unique local
+        || (s[0] & 0xffc0) == 0xfe80 // link local
+        || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+        || (s[0] == 0x0064 && s[1] == 0xff9b)) // NAT64, which can reach private IPv4
+}
+
+/// Refuses a URL whose host is an address literal that is not public (names go through the
+/// resolver instead).
+pub fn check_literal(url: &url::Url) -> Result<(), String> {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+        Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+        _ => return Ok(()),
+    };
+    if is_public(ip) {
+        Ok(())
+    } else {
+        Err(format!("{ip} is not a public address"))
+    }
+}
+
+/// A resolver that keeps only public addresses.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = found.into_iter().filter(|a| is_public(a.ip())).collect();
+            if public.is_empty() {
+                let err: Box<dyn std::error::Error + Send + Sync> =
+                    format!("{host} resolves to no public address; refused").into();
+                return Err(err);
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The HTTP client for everything perch fetches and delivers: no redirects followed by
+/// itself, a connect timeout, and (outside debug mode) public addresses only.
+pub fn client(debug: bool, user_agent: &str) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none());
+    if !debug {
+        builder = builder.dns_resolver(Arc::new(PublicOnly));
+    }
+    builder.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_addresses_are_not_public() {
+        for inside in [
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+        ] {
+            let ip: IpAddr = inside.parse().expect(inside);
+            assert!(!is_public(ip), "{inside}");
+        }
+        for outside in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:93.184.216.34",
+        ] {
+            let ip: IpAddr = outside.parse().expect(outside);
+            assert!(is_public(ip), "{outside}");
+        }
+        let literal = url::Url::parse("https://[::ffff:127.0.0.1]/inbox").expect("url");
+        assert!(check_literal(&literal).is_err());
+        let literal = url::Url::parse("https://169.254.169.254/latest/meta-data").expect("url");
+        assert!(check_literal(&literal).is_err());
+    }
+
+    #[tokio::test]
+    async fn outside_debug_mode_a_name_for_loopback_is_refused_after_resolution() {
+        let guarded = client(false, "perch-test").expect("client");
+        let err = guarded
+            .get("https://localhost:9/")
+            .send()
+            .await
+            .expect_err("refused");
+        let text = format!("{err:?}");
+        assert!(text.contains("no public address"), "{text}");
+    }
+}
