@@ -96,9 +96,9 @@ pub async fn publish(data: &Data, new: NewPost) -> Result<Published> {
     Ok(published.0)
 }
 
-/// Inserts the post with its hashtags and mentions, and its Create with a delivery per inbox.
-/// Returns the inboxes queued.
-fn store(
+/// Inserts the post with its hashtags and mentions, and its Create with a delivery per inbox
+/// (none unless `new.deliver`), in the caller's transaction. Returns the inboxes queued.
+pub(crate) fn store(
     c: &mut Conn,
     state: &AppState,
     new: &NewPost,
