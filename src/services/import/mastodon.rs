@@ -1,0 +1,176 @@
+//! A Mastodon account archive (Settings → Import and export → Request your archive): its
+//! `outbox.json`, from the unpacked folder or straight from the `.zip`. Each `Create` of a
+//! `Note` becomes a note with its HTML, content warning, sensitivity, hashtags, addressing
+//! and original date; boosts (`Announce`) and replies are skipped and counted. Media
+//! attachments are counted, not imported: perch's media storage has not landed yet.
+//! Reads files only.
+
+use super::{bad, hashtag, Entry, Read};
+use crate::{
+    apub::{objects::post::visibility_of, protocol::Note},
+    domain::text,
+    error::{Error, Result},
+    services::{compose::Source, publish::NewPost},
+};
+use chrono::{DateTime, Utc};
+use serde::{
+    de::{self, value::MapAccessDeserializer, MapAccess, Visitor},
+    Deserialize, Deserializer,
+};
+use std::{fmt, io::Read as _, path::Path};
+
+pub(super) const OUTBOX: &str = "outbox.json";
+
+/// `outbox.json` as Mastodon writes it: an `OrderedCollection` of the account's activities.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Outbox {
+    ordered_items: Vec<Activity>,
+}
+
+#[derive(Deserialize)]
+struct Activity {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    published: Option<DateTime<Utc>>,
+    #[serde(default)]
+    object: Option<Object>,
+}
+
+/// An activity's object: embedded (a `Create`'s note) or only its id (what a boost boosts).
+enum Object {
+    Id,
+    Embedded(Box<Note>),
+}
+
+impl<'de> Deserialize<'de> for Object {
+    // By hand rather than `#[serde(untagged)]`, so that an error inside the note keeps the
+    // line it is on.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Object, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = Object;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object or its id")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Object, E> {
+                Ok(Object::Id)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object, A::Error> {
+                Note::deserialize(MapAccessDeserializer::new(map))
+                    .map(|n| Object::Embedded(Box::new(n)))
+            }
+        }
+        d.deserialize_any(ObjectVisitor)
+    }
+}
+
+pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
+    let (origin, json) = outbox_text(path)?;
+    let outbox: Outbox = serde_json::from_str(&json).map_err(|e| json_error(&origin, &e))?;
+    let mut read = Read::default();
+    for (n, activity) in outbox.ordered_items.into_iter().enumerate() {
+        let note = match (activity.kind.as_str(), activity.object) {
+            ("Create", Some(Object::Embedded(note))) => note,
+            ("Announce", _) => {
+                read.replies_and_boosts += 1;
+                continue;
+            }
+            _ => {
+                read.unsupported += 1;
+                continue;
+            }
+        };
+        if note.in_reply_to.is_some() {
+            read.replies_and_boosts += 1;
+            continue;
+        }
+        let media_only = text::html_to_plain(&note.content).is_empty();
+        read.attachments += note.attachment.len();
+        if note.kind != "Note" || media_only {
+            read.unsupported += 1;
+            continue;
+        }
+        let item = format!("{origin}, orderedItems[{n}] ({})", note.id);
+        let published = note
+            .published
+            .or(activity.published)
+            .ok_or_else(|| bad(&item, None, "no `published` date"))?;
+        // Mastodon's followers collection is the actor's id + `/followers`.
+        let followers = format!("{}/followers", note.attributed_to);
+        let mut hashtags: Vec<String> = Vec::new();
+        for name in note
+            .tag
+            .iter()
+            .filter(|t| t["type"] == "Hashtag")
+            .filter_map(|t| t["name"].as_str().and_then(hashtag))
+        {
+            if !hashtags.contains(&name) {
+                hashtags.push(name);
+            }
+        }
+        let content_warning = note.summary.clone().filter(|s| !s.trim().is_empty());
+        read.entries.push(Entry {
+            origin: item,
+            post: NewPost {
+                visibility: visibility_of(&note, Some(&followers)),
+                sensitive: note.sensitive.unwrap_or(false) || content_warning.is_some(),
+                content_warning,
+                published: Some(published),
+                source_key: Some(format!("mastodon:{}", note.id)),
+                deliver,
+                source: Source::Html {
+                    content: note.content,
+                    name: None,
+                    summary: None,
+                    hashtags,
+                },
+            },
+        });
+    }
+    Ok(read)
+}
+
+/// The text of `outbox.json`, and how to name it in errors.
+fn outbox_text(path: &Path) -> Result<(String, String)> {
+    let is_zip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if !is_zip {
+        let file = if path.is_dir() {
+            path.join(OUTBOX)
+        } else {
+            path.to_owned()
+        };
+        let json = std::fs::read_to_string(&file).map_err(|e| bad(&file, None, e))?;
+        return Ok((file.display().to_string(), json));
+    }
+    let zip_file = std::fs::File::open(path).map_err(|e| bad(path, None, e))?;
+    let mut archive = zip::ZipArchive::new(zip_file)
+        .map_err(|e| bad(path, None, format!("not a zip archive: {e}")))?;
+    let mut entry = archive.by_name(OUTBOX).map_err(|_| {
+        bad(
+            path,
+            None,
+            "no outbox.json inside: is this a Mastodon account archive?",
+        )
+    })?;
+    let mut json = String::new();
+    entry
+        .read_to_string(&mut json)
+        .map_err(|e| bad(path, None, format!("reading outbox.json: {e}")))?;
+    Ok((format!("{} (outbox.json)", path.display()), json))
+}
+
+/// A JSON error, with its line taken out of the message into the error's own field.
+fn json_error(origin: &str, e: &serde_json::Error) -> Error {
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&position).unwrap_or(&full);
+    bad(
+        origin,
+        Some(e.line()),
+        format!("{message} (column {})", e.column()),
+    )
+}
