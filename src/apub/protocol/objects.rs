@@ -100,12 +100,53 @@ pub struct Note {
     pub cc: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub sensitive: Option<bool>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "deserialize_values")]
     pub tag: Vec<serde_json::Value>,
     #[serde(
         default,
-        deserialize_with = "deserialize_one_or_many",
+        deserialize_with = "deserialize_values",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub attachment: Vec<serde_json::Value>,
+}
+
+/// A list of JSON values that may come as one value or as an array. Not
+/// `deserialize_one_or_many`: with JSON values it takes a whole array for the one value, so
+/// Mastodon's `"tag": [a, b]` became `[[a, b]]` and `"attachment": []` one attachment.
+fn deserialize_values<'de, D>(d: D) -> Result<Vec<serde_json::Value>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_attachments_are_read_as_mastodon_sends_them() {
+        let note = |extra: &str| -> Note {
+            let json = format!(
+                r#"{{"type": "Note", "id": "https://m.example/s/1",
+                    "attributedTo": "https://m.example/u/a", "content": "x"{extra}}}"#
+            );
+            serde_json::from_str(&json).expect("parses")
+        };
+        let n = note(r#", "tag": [], "attachment": []"#);
+        assert!(n.tag.is_empty() && n.attachment.is_empty());
+        let n = note(
+            r##", "tag": [{"type": "Hashtag", "name": "#a"}, {"type": "Mention", "name": "@b"}],
+                "attachment": {"type": "Document", "url": "https://m.example/f.jpg"}"##,
+        );
+        assert_eq!(n.tag.len(), 2);
+        assert_eq!(n.tag[1]["type"], "Mention");
+        assert_eq!(n.attachment.len(), 1);
+        assert_eq!(n.attachment[0]["type"], "Document");
+        assert!(note("").tag.is_empty());
+    }
 }
