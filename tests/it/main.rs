@@ -8,5 +8,6 @@ mod cli;
 mod delivery;
 mod discovery;
 mod federation;
+mod import;
 mod posts;
 mod signatures;

@@ -137,6 +137,14 @@ fn outbox_text(path: &Path) -> Result<(String, String)> {
     let is_zip = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
+        return Err(bad(
+            path,
+            None,
+            "a .tar.gz archive (as older Mastodon versions make): unpack it (`tar xzf`) and import the folder",
+        ));
+    }
     if !is_zip {
         let file = if path.is_dir() {
             path.join(OUTBOX)

@@ -39,8 +39,8 @@ pub enum Kind {
 
 impl Kind {
     /// Tells the kind from the path alone: a folder with `outbox.json` or a `.zip` is a
-    /// Mastodon archive (so is an `outbox.json` file), another folder is Markdown, and any
-    /// other file a feed.
+    /// Mastodon archive (so are an `outbox.json` file and an older `.tar.gz` archive, which
+    /// is refused with a hint), another folder is Markdown, and any other file a feed.
     pub fn detect(path: &Path) -> Result<Kind> {
         let meta = std::fs::metadata(path).map_err(|e| bad(path, None, e))?;
         let name = path
@@ -53,7 +53,11 @@ impl Kind {
             } else {
                 Kind::Markdown
             }
-        } else if name == mastodon::OUTBOX || name.to_ascii_lowercase().ends_with(".zip") {
+        } else if name == mastodon::OUTBOX
+            || [".zip", ".tar.gz", ".tgz"]
+                .iter()
+                .any(|ext| name.to_ascii_lowercase().ends_with(ext))
+        {
             Kind::Mastodon
         } else {
             Kind::Feed
@@ -138,7 +142,7 @@ impl fmt::Display for Summary {
                 if self.attachments_not_imported > 0 {
                     writeln!(
                         f,
-                        "{} attachments not imported yet (media import is not built)",
+                        "attachments not imported yet (perch cannot store media yet): {}",
                         self.attachments_not_imported
                     )?;
                 }
