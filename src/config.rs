@@ -30,8 +30,10 @@ pub struct Settings {
     pub database: Database,
     pub actor: ActorSettings,
     pub publishing: Publishing,
+    pub comments: Comments,
     pub federation: Federation,
     pub delivery: Delivery,
+    pub media: Media,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +59,8 @@ pub struct ActorSettings {
     pub display_name: String,
     pub summary: String,
     pub locked: bool,
+    /// The author's other pages, linked with `rel="me"` from the profile page.
+    pub links: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +80,23 @@ pub enum ArticlesAs {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Comments {
+    pub policy: CommentPolicy,
+    pub max_fetch_depth: u32,
+}
+
+/// What happens to replies (see `comments.policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentPolicy {
+    Open,
+    Approve,
+    Followers,
+    Off,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Federation {
     pub debug: bool,
     pub http_fetch_limit: u32,
@@ -91,6 +112,13 @@ pub struct Delivery {
     pub retry_max_seconds: f64,
     pub give_up_after_hours: f64,
     pub timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    /// The largest upload accepted, in bytes.
+    pub max_bytes: usize,
 }
 
 impl Delivery {
@@ -212,6 +240,16 @@ impl Settings {
                 format!("`{user}` may hold only letters, digits, `_`, `-` and `.`"),
             ));
         }
+        for (i, link) in self.actor.links.iter().enumerate() {
+            let ok = url::Url::parse(link)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                return Err(bad(
+                    &format!("actor.links[{i}]"),
+                    format!("`{link}` is not an http(s) URL"),
+                ));
+            }
+        }
         if self.database.pool_size == 0 {
             return Err(bad("database.pool_size", "must be at least 1".into()));
         }
@@ -223,6 +261,9 @@ impl Settings {
         }
         if self.delivery.concurrency == 0 {
             return Err(bad("delivery.concurrency", "must be at least 1".into()));
+        }
+        if self.media.max_bytes == 0 {
+            return Err(bad("media.max_bytes", "must be at least 1".into()));
         }
         let d = &self.delivery;
         for (key, v) in [
@@ -331,6 +372,17 @@ fn set_from_env(root: &mut toml::Value, path: &[String], raw: &str) -> Result<()
         toml::Value::Float(_) => {
             toml::Value::Float(raw.trim().parse().map_err(|_| invalid("a number"))?)
         }
+        toml::Value::Array(_) => {
+            return Err(ConfigError::Key {
+                key: key.clone(),
+                message: format!(
+                    "is a list and cannot be set from the environment (PERCH__{}); \
+                     set it in a config file instead, e.g. `{} = [\"https://example.com/\"]`",
+                    key.replace('.', "__").to_uppercase(),
+                    path.last().map_or("key", String::as_str),
+                ),
+            })
+        }
         _ => return Err(invalid("settable from the environment")),
     };
     Ok(())
@@ -370,5 +422,41 @@ mod tests {
         std::fs::write(&file, "[delivery]\nconcurrency = \"many\"\n").expect("write");
         let err = Settings::load(Some(&file), []).expect_err("type");
         assert!(err.to_string().contains("delivery.concurrency"), "{err}");
+    }
+
+    #[test]
+    fn the_media_size_limit_defaults_to_10_mib_and_is_at_least_one_byte() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Settings::loopback(dir.path(), &[]).expect("defaults");
+        assert_eq!(s.media.max_bytes, 10 * 1024 * 1024);
+        let err =
+            Settings::loopback(dir.path(), &[("media.max_bytes", 0.into())]).expect_err("zero");
+        assert!(err.to_string().contains("media.max_bytes"), "{err}");
+    }
+
+    #[test]
+    fn profile_links_come_from_a_file_not_the_environment() {
+        let debug = ("PERCH__FEDERATION__DEBUG".to_owned(), "true".to_owned());
+        let err = Settings::load(
+            None,
+            [
+                debug.clone(),
+                ("PERCH__ACTOR__LINKS".into(), "https://a.example/".into()),
+            ],
+        )
+        .expect_err("a list from the environment");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("actor.links") && msg.contains("config file"),
+            "{msg}"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("perch.toml");
+        std::fs::write(&file, "[actor]\nlinks = [\"https://a.example/me\"]\n").expect("write");
+        let s = Settings::load(Some(&file), [debug.clone()]).expect("links load");
+        assert_eq!(s.actor.links, ["https://a.example/me"]);
+        std::fs::write(&file, "[actor]\nlinks = [\"javascript:alert(1)\"]\n").expect("write");
+        let err = Settings::load(Some(&file), [debug]).expect_err("not http");
+        assert!(err.to_string().contains("actor.links[0]"), "{err}");
     }
 }

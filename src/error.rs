@@ -21,7 +21,7 @@ pub enum Error {
     Unauthorized(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
-    #[error("request body too large (limit {0} bytes)")]
+    #[error("too large: the limit is {0} bytes")]
     PayloadTooLarge(usize),
     #[error("unprocessable: {0}")]
     Unprocessable(String),

@@ -7,6 +7,7 @@ pub mod db;
 pub mod delivery;
 pub mod domain;
 pub mod error;
+pub mod media;
 pub mod routes;
 pub mod services;
 pub mod state;

@@ -8,7 +8,7 @@ use perch::{
     delivery::worker,
     domain::Visibility,
     error::{Error, Result},
-    services::{self, compose::Source, publish::NewPost},
+    services::{self, compose::Source, moderation::Action, publish::NewPost},
 };
 use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
 
@@ -79,6 +79,19 @@ enum Command {
         #[arg(long)]
         announce: bool,
     },
+    /// List comments (replies from the fediverse), or approve, hide, unhide or delete one
+    Comments {
+        /// Only the comments waiting for approval
+        #[arg(long)]
+        pending: bool,
+        #[command(subcommand)]
+        action: Option<CommentCommand>,
+    },
+    /// Block an account (@user@host) or a whole domain: their activities are refused and
+    /// their comments hidden
+    Block { target: String },
+    /// Lift a block on an account (its actor URL) or a domain
+    Unblock { target: String },
 }
 
 #[derive(Subcommand)]
@@ -96,6 +109,16 @@ enum PostCommand {
         /// A content warning shown before the text
         #[arg(long)]
         cw: Option<String>,
+        /// Answer this post or comment (its URL, or the id or slug of one of your posts)
+        #[arg(long)]
+        reply_to: Option<String>,
+        /// Attach an image (JPEG, PNG, GIF or WebP; location and camera data are removed);
+        /// repeat for several
+        #[arg(long)]
+        image: Vec<PathBuf>,
+        /// Alt text for each --image, in the same order
+        #[arg(long)]
+        alt: Vec<String>,
     },
     /// A long-form article from a Markdown file whose first line is `# Title`
     Article {
@@ -103,6 +126,18 @@ enum PostCommand {
         #[arg(long, default_value = "public")]
         visibility: String,
     },
+}
+
+#[derive(Subcommand)]
+enum CommentCommand {
+    /// Show a comment held for approval
+    Approve { id: i64 },
+    /// Hide a comment from the site and from the thread other servers see
+    Hide { id: i64 },
+    /// Show a hidden comment again
+    Unhide { id: i64 },
+    /// Delete a comment (a placeholder stays where it had answers)
+    Delete { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -182,10 +217,26 @@ async fn run(cli: Cli) -> Result<()> {
                     visibility,
                     markdown,
                     cw,
+                    reply_to,
+                    image,
+                    alt,
                 } => {
+                    if alt.len() > image.len() {
+                        return Err(Error::BadRequest(
+                            "more --alt texts than --image files".into(),
+                        ));
+                    }
                     let mut new = NewPost::note(&text, visibility_arg(&visibility)?);
                     new.source = Source::Note { text, markdown };
                     new.content_warning = cw;
+                    new.in_reply_to = reply_to;
+                    for (n, path) in image.iter().enumerate() {
+                        let bytes = std::fs::read(path)?;
+                        let upload = services::media::upload(state, bytes, alt.get(n).cloned())
+                            .await
+                            .map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
+                        new.media_ids.push(upload.id);
+                    }
                     new
                 }
                 PostCommand::Article { file, visibility } => {
@@ -290,6 +341,60 @@ async fn run(cli: Cli) -> Result<()> {
                 deliver_queued(&instance).await;
                 println!("what could not be delivered yet stays queued for `perch serve`");
             }
+            Ok(())
+        }
+        Command::Comments { pending, action } => {
+            let instance = Instance::open(settings).await?;
+            let state = instance.state();
+            let (id, act) = match action {
+                None => {
+                    for (comment, author) in services::moderation::list(state, pending).await? {
+                        let excerpt: String = perch::domain::text::html_to_plain(&comment.content)
+                            .chars()
+                            .take(70)
+                            .collect();
+                        println!(
+                            "{}\t{}\t@{}\t{}\t{}",
+                            comment.id,
+                            comment.moderation.as_deref().unwrap_or("-"),
+                            author.acct(),
+                            comment.ap_id,
+                            excerpt
+                        );
+                    }
+                    return Ok(());
+                }
+                Some(CommentCommand::Approve { id }) => (id, Action::Approve),
+                Some(CommentCommand::Hide { id }) => (id, Action::Hide),
+                Some(CommentCommand::Unhide { id }) => (id, Action::Unhide),
+                Some(CommentCommand::Delete { id }) => (id, Action::Delete),
+            };
+            services::moderation::moderate(state, id, act).await?;
+            println!("{act:?}: comment {id}");
+            Ok(())
+        }
+        Command::Block { target } => {
+            let instance = Instance::open(settings).await?;
+            let blocked = services::moderation::block(&instance.data(), &target).await?;
+            println!("blocked {blocked}");
+            Ok(())
+        }
+        Command::Unblock { target } => {
+            let instance = Instance::open(settings).await?;
+            let t = target.clone();
+            let done = instance
+                .state()
+                .db
+                .run(move |c| queries::blocks::unblock(c, &t))
+                .await?;
+            println!(
+                "{}",
+                if done {
+                    format!("unblocked {target}")
+                } else {
+                    format!("{target} was not blocked")
+                }
+            );
             Ok(())
         }
         Command::Deliveries => {

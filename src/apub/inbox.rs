@@ -6,17 +6,14 @@
 
 use crate::{
     apub::{
-        protocol::{self, Create, Delete, Follow, FollowResponse, Undo, Unknown, Update},
+        protocol::{self, Create, Delete, Follow, FollowResponse, Reaction, Undo, Unknown, Update},
         signatures::{self, SignatureHeader, REQUIRED_FOR_POST},
     },
     db::{self, models::*, queries::activities},
     error::{Error, Result},
     state::{AppState, Data},
 };
-use activitypub_federation::{
-    fetch::object_id::ObjectId, protocol::verification::verify_domains_match,
-    traits::ActivityHandler,
-};
+use activitypub_federation::{fetch::object_id::ObjectId, traits::ActivityHandler};
 use chrono::Utc;
 use serde_json::Value;
 use url::Url;
@@ -31,6 +28,8 @@ pub enum InboxActivity {
     Create(Box<Create>),
     Update(Update),
     Delete(Delete),
+    Like(Reaction),
+    Announce(Reaction),
     /// Anything else is acknowledged (202) and logged, so that senders do not retry what
     /// perch does not act on.
     Unknown(Unknown),
@@ -55,6 +54,8 @@ impl InboxActivity {
             }
             "Update" => InboxActivity::Update(serde_json::from_value(value).map_err(bad)?),
             "Delete" => InboxActivity::Delete(serde_json::from_value(value).map_err(bad)?),
+            "Like" => InboxActivity::Like(serde_json::from_value(value).map_err(bad)?),
+            "Announce" => InboxActivity::Announce(serde_json::from_value(value).map_err(bad)?),
             _ => InboxActivity::Unknown(serde_json::from_value(value).map_err(bad)?),
         })
     }
@@ -68,6 +69,8 @@ impl InboxActivity {
             InboxActivity::Create(_) => "Create",
             InboxActivity::Update(_) => "Update",
             InboxActivity::Delete(_) => "Delete",
+            InboxActivity::Like(_) => "Like",
+            InboxActivity::Announce(_) => "Announce",
             InboxActivity::Unknown(u) => u.kind.as_str().unwrap_or("?"),
         }
     }
@@ -93,6 +96,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => &a.id,
             InboxActivity::Update(a) => &a.id,
             InboxActivity::Delete(a) => &a.id,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => &a.id,
             InboxActivity::Unknown(a) => &a.id,
         }
     }
@@ -104,6 +108,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => &a.actor,
             InboxActivity::Update(a) => &a.actor,
             InboxActivity::Delete(a) => &a.actor,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => &a.actor,
             InboxActivity::Unknown(a) => &a.actor,
         }
     }
@@ -115,6 +120,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => a.verify(data).await,
             InboxActivity::Update(a) => a.verify(data).await,
             InboxActivity::Delete(a) => a.verify(data).await,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => a.verify(data).await,
             InboxActivity::Unknown(_) => Ok(()),
         }
     }
@@ -126,6 +132,7 @@ impl ActivityHandler for InboxActivity {
             InboxActivity::Create(a) => (*a).receive(data).await,
             InboxActivity::Update(a) => a.receive(data).await,
             InboxActivity::Delete(a) => a.receive(data).await,
+            InboxActivity::Like(a) | InboxActivity::Announce(a) => a.receive(data).await,
             InboxActivity::Unknown(a) => {
                 tracing::info!(kind = %a.kind, id = %a.id, actor = %a.actor, "activity ignored");
                 Ok(())
@@ -179,14 +186,28 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
             "an activity needs an `id` and an `actor`".into(),
         ));
     };
-    verify_domains_match(&id, &actor_id)
-        .map_err(|_| Error::BadRequest("the activity's id is not on its actor's server".into()))?;
+    crate::apub::same_origin_or(
+        &id,
+        &actor_id,
+        Error::BadRequest("the activity's id is not on its actor's server".into()),
+    )?;
     if actor_id.as_str() == data.urls.actor().as_str() {
         return Err(unauthorized(
             "activities by the local actor are not taken from the network",
         ));
     }
 
+    let blocked = {
+        let (actor, host) = (actor_id.to_string(), signatures::host_of(&actor_id));
+        data.db
+            .run(move |c| crate::db::queries::blocks::is_blocked(c, &actor, &host))
+            .await?
+    };
+    if blocked {
+        return Err(Error::Forbidden(
+            "this actor or its server is blocked here".into(),
+        ));
+    }
     if is_self_delete_of_stranger(&value, &actor_id, data).await? {
         return Ok(());
     }

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod inbox;
 pub mod objects;
 pub mod protocol;
+pub mod sanitize;
 pub mod send;
 pub mod signatures;
 
@@ -13,6 +14,26 @@ pub mod signatures;
 pub const ACTIVITY_JSON: &str = "application/activity+json";
 /// The other media type ActivityPub clients ask for.
 pub const LD_JSON: &str = r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#;
+
+/// Whether two URLs are on the same server: host and port (activitypub_federation compares
+/// only the host, which would let two servers on one host speak for each other).
+pub fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    a.host_str().map(str::to_ascii_lowercase) == b.host_str().map(str::to_ascii_lowercase)
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// [`same_origin`], or `err`.
+pub fn same_origin_or(
+    a: &url::Url,
+    b: &url::Url,
+    err: crate::error::Error,
+) -> crate::error::Result<()> {
+    if same_origin(a, b) {
+        Ok(())
+    } else {
+        Err(err)
+    }
+}
 
 /// Whether an `Accept` header asks for ActivityStreams JSON.
 pub fn wants_activity_json(accept: &str) -> bool {

@@ -110,6 +110,13 @@ pub struct DbObject {
     /// The ActivityStreams `tag` array (Hashtag, Mention), JSON.
     pub tags: String,
     pub source_key: Option<String>,
+    /// For a comment: the perch post at the root of its thread.
+    pub thread_root_id: Option<i64>,
+    /// For a comment: the stored object it answers.
+    pub parent_id: Option<i64>,
+    /// For a comment: `visible`, `pending` or `hidden`.
+    pub moderation: Option<String>,
+    pub language: Option<String>,
 }
 
 impl DbObject {
@@ -118,7 +125,7 @@ impl DbObject {
     }
 }
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Default, Insertable)]
 #[diesel(table_name = objects)]
 pub struct NewObject {
     pub ap_id: String,
@@ -140,6 +147,10 @@ pub struct NewObject {
     pub slug: Option<String>,
     pub tags: String,
     pub source_key: Option<String>,
+    pub thread_root_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub moderation: Option<String>,
+    pub language: Option<String>,
 }
 
 /// An image (or other file) attached to a post.
@@ -242,3 +253,44 @@ pub struct DbDelivery {
 
 pub const DELIVERED: &str = "delivered";
 pub const DEAD: &str = "dead";
+
+/// Comment moderation states.
+pub const VISIBLE: &str = "visible";
+pub const HIDDEN: &str = "hidden";
+
+/// A like or a boost of one of our posts.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = reactions)]
+pub struct DbReaction {
+    pub id: i64,
+    pub object_id: i64,
+    pub actor_id: i64,
+    pub kind: String,
+    pub activity_ap_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub const LIKE: &str = "like";
+pub const ANNOUNCE: &str = "announce";
+
+/// A blocked actor or domain.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = blocks)]
+pub struct DbBlock {
+    pub id: i64,
+    pub actor_ap_id: Option<String>,
+    pub domain: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Something the author is told about.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = notifications)]
+pub struct DbNotification {
+    pub id: i64,
+    pub kind: String,
+    pub actor_id: i64,
+    pub object_id: Option<i64>,
+    pub dismissed: bool,
+    pub created_at: NaiveDateTime,
+}

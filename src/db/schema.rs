@@ -69,6 +69,41 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         tags -> Text,
         source_key -> Nullable<Text>,
+        thread_root_id -> Nullable<BigInt>,
+        parent_id -> Nullable<BigInt>,
+        moderation -> Nullable<Text>,
+        language -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reactions (id) {
+        id -> BigInt,
+        object_id -> BigInt,
+        actor_id -> BigInt,
+        kind -> Text,
+        activity_ap_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blocks (id) {
+        id -> BigInt,
+        actor_ap_id -> Nullable<Text>,
+        domain -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        kind -> Text,
+        actor_id -> BigInt,
+        object_id -> Nullable<BigInt>,
+        dismissed -> Bool,
+        created_at -> Timestamp,
     }
 }
 
@@ -159,6 +194,9 @@ diesel::joinable!(mentions -> objects (object_id));
 diesel::joinable!(mentions -> actors (actor_id));
 diesel::joinable!(media -> objects (object_id));
 diesel::joinable!(object_versions -> objects (object_id));
+diesel::joinable!(reactions -> objects (object_id));
+diesel::joinable!(reactions -> actors (actor_id));
+diesel::joinable!(notifications -> actors (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     actors,
@@ -171,4 +209,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mentions,
     media,
     object_versions,
+    reactions,
+    blocks,
+    notifications,
 );

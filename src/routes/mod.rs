@@ -1,7 +1,9 @@
-//! HTTP surfaces: discovery (`well_known`), the ActivityPub endpoints (`federation`) and the
-//! web pages (`web`). Handlers are thin: parse, authorise, call apub or a service, shape.
+//! HTTP surfaces: discovery (`well_known`), the ActivityPub endpoints (`federation`), the
+//! stored uploads (`media`) and the web pages (`web`). Handlers are thin: parse, authorise,
+//! call apub or a service, shape.
 
 pub mod federation;
+pub mod media;
 pub mod web;
 pub mod well_known;
 
@@ -9,6 +11,7 @@ use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     well_known::configure(cfg);
-    federation::configure(cfg);
+    media::configure(cfg);
     web::configure(cfg);
+    federation::configure(cfg);
 }

@@ -3,7 +3,7 @@
 //! sends `Delete`.
 
 use crate::{
-    apub::send,
+    apub::{objects::post, send},
     db::{
         self,
         models::*,
@@ -15,6 +15,7 @@ use crate::{
     services::{
         compose::{self, Source},
         publish::audience_inboxes,
+        reply,
     },
     state::Data,
 };
@@ -41,7 +42,11 @@ pub async fn edit(data: &Data, name: &str, text: &str, markdown: bool) -> Result
             markdown,
         },
     };
-    let composed = compose::compose(data, &source).await?;
+    let mut composed = compose::compose(data, &source).await?;
+    if let Some(parent) = &post.in_reply_to {
+        // A reply keeps addressing the people of its conversation.
+        reply::parent(data, parent, &mut composed).await?;
+    }
     let state = data.app_data().clone();
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
     let updated = data
@@ -69,7 +74,8 @@ pub async fn edit(data: &Data, name: &str, text: &str, markdown: bool) -> Result
                 let mut reach = composed.mentions;
                 reach.extend(before.into_iter().filter(|b| !ids.contains(&b.id)));
                 let inboxes = audience_inboxes(c, visibility, &reach)?;
-                let activity = send::update(&state, &updated, Vec::new())?;
+                let attachments = post::attachments(c, &state, updated.id)?;
+                let activity = send::update(&state, &updated, attachments)?;
                 delivery::enqueue(c, &activity, &inboxes)?;
                 Ok(updated)
             })

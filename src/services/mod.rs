@@ -7,5 +7,8 @@ pub mod edit;
 pub mod follow;
 pub mod followers;
 pub mod import;
+pub mod media;
+pub mod moderation;
 pub mod publish;
+pub mod reply;
 pub mod setup;

@@ -2,17 +2,20 @@
 //! inbox (followers, and the actors it mentions), all in one transaction.
 
 use crate::{
-    apub::send,
+    apub::{objects::post, send},
     db::{
         self,
         models::*,
-        queries::{follows, objects},
+        queries::{follows, media, objects},
         Conn,
     },
     delivery,
     domain::{Urls, Visibility},
     error::{Error, Result},
-    services::compose::{self, Composed, Source},
+    services::{
+        compose::{self, Composed, Source},
+        reply,
+    },
     state::{AppState, Data},
 };
 use chrono::{DateTime, Utc};
@@ -31,6 +34,10 @@ pub struct NewPost {
     pub source_key: Option<String>,
     /// Send it to followers now (`false` for imports: they go to the outbox only).
     pub deliver: bool,
+    /// The post or comment this answers (its URL or, for our own posts, its id).
+    pub in_reply_to: Option<String>,
+    /// Uploaded media (`services::media::upload`) to attach, in this order.
+    pub media_ids: Vec<i64>,
 }
 
 impl NewPost {
@@ -62,6 +69,8 @@ impl NewPost {
             published: None,
             source_key: None,
             deliver: true,
+            in_reply_to: None,
+            media_ids: Vec::new(),
         }
     }
 }
@@ -84,11 +93,15 @@ pub async fn article(data: &Data, markdown: &str, visibility: Visibility) -> Res
 }
 
 pub async fn publish(data: &Data, new: NewPost) -> Result<Published> {
-    let composed = compose::compose(data, &new.source).await?;
+    let mut composed = compose::compose(data, &new.source).await?;
+    let parent = match &new.in_reply_to {
+        Some(target) => Some(reply::parent(data, target, &mut composed).await?),
+        None => None,
+    };
     let state = data.app_data().clone();
     let published = data
         .db
-        .run(move |c| db::write(c, |c| store(c, &state, &new, composed)))
+        .run(move |c| db::write(c, |c| store(c, &state, &new, composed, parent.as_ref())))
         .await?;
     if !published.1.is_empty() {
         data.queue.wake();
@@ -103,6 +116,7 @@ pub(crate) fn store(
     state: &AppState,
     new: &NewPost,
     composed: Composed,
+    parent: Option<&reply::Parent>,
 ) -> Result<(Published, Vec<String>)> {
     let public_id = Urls::new_public_id();
     let ap_id = state.urls.post(&public_id).to_string();
@@ -127,7 +141,9 @@ pub(crate) fn store(
             content: composed.content,
             source: Some(new.source.text().to_owned()),
             url: Some(ap_id),
-            in_reply_to: None,
+            in_reply_to: parent.map(|p| p.ap_id.clone()),
+            thread_root_id: parent.and_then(|p| p.placement).map(|p| p.root),
+            parent_id: parent.and_then(|p| p.placement).map(|p| p.parent),
             visibility: new.visibility.as_str().to_owned(),
             sensitive: new.sensitive || new.content_warning.is_some(),
             published: new
@@ -140,6 +156,7 @@ pub(crate) fn store(
             slug,
             tags: composed.tags.to_string(),
             source_key: new.source_key.clone(),
+            ..Default::default()
         },
     )?;
     objects::set_hashtags(c, post.id, &composed.hashtags)?;
@@ -148,7 +165,9 @@ pub(crate) fn store(
         post.id,
         &composed.mentions.iter().map(|a| a.id).collect::<Vec<_>>(),
     )?;
-    let create = send::create(state, &post, Vec::new())?;
+    media::attach(c, &new.media_ids, post.id)?;
+    let attachments = post::attachments(c, state, post.id)?;
+    let create = send::create(state, &post, attachments)?;
     let inboxes = if new.deliver {
         audience_inboxes(c, new.visibility, &composed.mentions)?
     } else {

@@ -202,9 +202,11 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
         items[0]["object"]["content"],
         format!("<p>{}</p>", seed::NOTE_COMMENTS)
     );
-    // Each object and activity answers at its own URL.
+    // Each object and activity answers at its own URL (a post's, to ActivityPub clients:
+    // browsers get its page).
     let note: Value = http()
         .get(items[0]["object"]["id"].as_str().unwrap())
+        .header("Accept", "application/activity+json")
         .send()
         .await
         .unwrap()
@@ -242,4 +244,19 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_answers_for_people() {
+    let app = spawn_app().await;
+    for path in ["/", "/@me"] {
+        let res = http()
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.text().await.unwrap().contains("@me@localhost"));
+    }
 }

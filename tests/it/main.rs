@@ -5,9 +5,13 @@
 mod support;
 
 mod cli;
+mod comments;
 mod delivery;
 mod discovery;
 mod federation;
+mod fixtures;
 mod import;
+pub mod media;
 mod posts;
 mod signatures;
+mod web;

@@ -1,7 +1,9 @@
 //! Notes and articles as followers' servers see them: Markdown articles, mentions and
 //! hashtags, visibility, edits and deletes.
 
-use crate::support::{eventually, following, get_json, seed, spawn_app, spawn_app_with, TestApp};
+use crate::support::{
+    eventually, following, get_json, http, seed, spawn_app, spawn_app_with, TestApp,
+};
 use perch::{
     db::{
         models::*,
@@ -252,4 +254,54 @@ async fn an_edit_reaches_the_follower_and_a_delete_leaves_a_tombstone() {
     assert_eq!(outbox["totalItems"], 0);
     let again = edit::edit(&a.app.data(), &public_id, "zombie", false).await;
     assert!(matches!(again, Err(perch::error::Error::NotFound)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_reaches_the_follower_with_its_alt_text_and_without_its_exif() {
+    let a = spawn_app().await;
+    let b = spawn_app().await;
+    following(&b, &a).await;
+    let photo = crate::media::jpeg_with_exif();
+    assert!(photo.windows(4).any(|w| w == b"Exif"));
+    let upload = perch::services::media::upload(
+        a.app.state(),
+        photo,
+        Some("Harbour at dusk, boats in a row".into()),
+    )
+    .await
+    .unwrap();
+    let mut new = publish::NewPost::note("Evening walk 🌅 #photo", Visibility::Public);
+    new.media_ids = vec![upload.id];
+    let note = publish::publish(&a.app.data(), new).await.unwrap();
+
+    let copy = eventually("B stores the photo post", || stored(&b, &note.post.ap_id)).await;
+    let media = b
+        .query(move |c| perch::db::queries::media::for_object(c, copy.id))
+        .await;
+    assert_eq!(media.len(), 1);
+    assert_eq!(
+        media[0].description.as_deref(),
+        Some("Harbour at dusk, boats in a row")
+    );
+    assert_eq!(media[0].media_type, "image/jpeg");
+    let url = media[0].remote_url.clone().unwrap();
+    assert!(url.starts_with(&a.url("/media/")), "{url}");
+    let bytes = http()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        !bytes.windows(4).any(|w| w == b"Exif"),
+        "EXIF is gone from what is served"
+    );
+    let (_, json) = get_json(&note.post.ap_id).await;
+    assert_eq!(
+        json["attachment"][0]["name"],
+        "Harbour at dusk, boats in a row"
+    );
+    assert!(json["attachment"][0]["blurhash"].is_string());
 }

@@ -1,20 +1,23 @@
-//! `Create` of a `Note` or `Article` (ActivityPub §7.2): posts from accounts the author follows
-//! are kept for the home timeline; others are acknowledged and dropped.
+//! `Create` of a `Note` or `Article` (ActivityPub §7.2): a reply in one of our threads becomes
+//! a comment; a post that mentions the author is kept and notified; posts from accounts the
+//! author follows are kept for the home timeline; anything else is acknowledged and dropped.
 
 use super::sender;
 use crate::{
-    apub::{objects::post, protocol::Create},
+    apub::{
+        objects::{comment, post},
+        protocol::Create,
+        sanitize,
+    },
     db::{
         self,
         models::*,
-        queries::{follows, objects},
+        queries::{follows, notifications, objects},
     },
     error::{Error, Result},
     state::{AppState, Data},
 };
-use activitypub_federation::{
-    protocol::verification::verify_domains_match, traits::ActivityHandler,
-};
+use activitypub_federation::traits::ActivityHandler;
 use url::Url;
 
 #[async_trait::async_trait]
@@ -35,28 +38,59 @@ impl ActivityHandler for Create {
                 "the object is attributed to another actor".into(),
             ));
         }
-        verify_domains_match(&self.object.id, &self.actor)
-            .map_err(|_| Error::Forbidden("the object's id is on another server".into()))?;
+        crate::apub::same_origin_or(
+            &self.object.id,
+            &self.actor,
+            Error::Forbidden("the object's id is on another server".into()),
+        )?;
         Ok(())
     }
 
     async fn receive(self, data: &Data) -> Result<()> {
         let author = sender(&self.actor, data).await?;
-        let row = post::remote_row(&self.object, &author);
+        let note = self.object;
+        if let Some(parent) = &note.in_reply_to {
+            let depth = data.settings.comments.max_fetch_depth;
+            if let Some(placement) = comment::place(data, parent, depth).await? {
+                let policy = data.settings.comments.policy;
+                let stored = data
+                    .db
+                    .run(move |c| {
+                        db::write(c, |c| comment::store(c, &note, &author, &placement, policy))
+                    })
+                    .await?;
+                tracing::info!(comment = ?stored.map(|s| s.id), "comment received");
+                return Ok(());
+            }
+        }
+        let us = data.urls.actor().to_string();
+        let mentions_us = note.mentions(&us);
+        let mut row = post::remote_row(&note, &author);
+        let attachment = note.attachment.clone();
+        row.content = sanitize::clean(&note.content);
+        row.summary = note.summary.as_deref().map(sanitize::clean);
+        row.language = note.language();
         let stored = data
             .db
             .run(move |c| {
                 db::write(c, |c| {
                     let followed =
                         follows::get(c, author.id, OUTGOING)?.is_some_and(|f| f.state == ACCEPTED);
-                    if !followed {
+                    if !followed && !mentions_us {
                         return Ok(false);
                     }
-                    Ok(objects::insert_remote(c, &row)?.is_some())
+                    let Some(stored) = objects::insert_remote(c, &row)? else {
+                        return Ok(false);
+                    };
+                    comment::store_attachments(c, stored.id, &attachment)?;
+                    if mentions_us {
+                        notifications::add(c, notifications::MENTION, author.id, Some(stored.id))?;
+                    }
+                    Ok(true)
                 })
             })
             .await?;
-        tracing::info!(object = %self.object.id, stored, "create received");
+        tracing::info!(object = %self.id, stored, mentions_us, "create received");
         Ok(())
     }
 }

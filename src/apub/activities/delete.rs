@@ -10,9 +10,7 @@ use crate::{
     error::{Error, Result},
     state::{AppState, Data},
 };
-use activitypub_federation::{
-    protocol::verification::verify_domains_match, traits::ActivityHandler,
-};
+use activitypub_federation::traits::ActivityHandler;
 use diesel::prelude::*;
 use url::Url;
 
@@ -31,9 +29,11 @@ impl ActivityHandler for Delete {
     async fn verify(&self, _data: &Data) -> Result<()> {
         let object = id_of(&self.object)
             .ok_or_else(|| Error::BadRequest("Delete without an object id".into()))?;
-        verify_domains_match(&object, &self.actor).map_err(|_| {
-            Error::Forbidden("an actor can only delete its own server's objects".into())
-        })?;
+        crate::apub::same_origin_or(
+            &object,
+            &self.actor,
+            Error::Forbidden("an actor can only delete its own server's objects".into()),
+        )?;
         Ok(())
     }
 
@@ -63,7 +63,12 @@ impl ActivityHandler for Delete {
                             "only its author may delete an object".into(),
                         ));
                     }
-                    objects::remove(c, stored.id)?;
+                    // A comment with answers leaves a tombstone, so the thread keeps its shape.
+                    if objects::has_replies(c, stored.id)? {
+                        objects::mark_deleted(c, stored.id)?;
+                    } else {
+                        objects::remove(c, stored.id)?;
+                    }
                     Ok(true)
                 })
             })

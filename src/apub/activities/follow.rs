@@ -4,7 +4,12 @@
 use super::{is_us, sender};
 use crate::{
     apub::{protocol::Follow, send},
-    db::{self, models::*, queries::follows, Conn},
+    db::{
+        self,
+        models::*,
+        queries::{follows, notifications},
+        Conn,
+    },
     delivery,
     domain::Urls,
     error::{Error, Result},
@@ -48,9 +53,13 @@ impl ActivityHandler for Follow {
                     let already = existing.is_some_and(|f| f.state == ACCEPTED);
                     if locked && !already {
                         follows::upsert(c, follower.id, INCOMING, self.id.as_str(), PENDING)?;
+                        notifications::add(c, notifications::FOLLOW_REQUEST, follower.id, None)?;
                         return Ok(false);
                     }
                     accept(c, &urls, &follower, &self)?;
+                    if !already {
+                        notifications::add(c, notifications::FOLLOW, follower.id, None)?;
+                    }
                     Ok(true)
                 })
             })

@@ -5,6 +5,7 @@ pub mod accept;
 pub mod create;
 pub mod delete;
 pub mod follow;
+pub mod reaction;
 pub mod undo;
 pub mod update;
 

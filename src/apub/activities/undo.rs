@@ -1,9 +1,14 @@
-//! `Undo` (ActivityPub §6.10): of a `Follow`, the follower is removed. Undo of anything else
-//! perch does not keep yet is accepted and logged.
+//! `Undo` (ActivityPub §6.10): of a `Follow`, the follower is removed; of a `Like` or an
+//! `Announce`, the reaction and its notification go. Anything else is accepted and logged.
 
+use super::reaction::kinds;
 use crate::{
     apub::protocol::{id_of, Undo},
-    db::{self, models::*, queries::follows},
+    db::{
+        self,
+        models::*,
+        queries::{follows, notifications, objects, reactions},
+    },
     error::{Error, Result},
     state::{AppState, Data},
 };
@@ -38,8 +43,16 @@ impl ActivityHandler for Undo {
             .object
             .get("type")
             .and_then(|t| t.as_str())
-            .unwrap_or("");
-        let inner_id = id_of(&self.object).map(|u| u.to_string());
+            .unwrap_or("")
+            .to_owned();
+        let inner_id = id_of(&self.object)
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let inner_object = self
+            .object
+            .get("object")
+            .and_then(id_of)
+            .map(|u| u.to_string());
         let Some(actor) = ObjectId::<DbActor>::from(self.actor.clone())
             .dereference_local(data)
             .await
@@ -47,25 +60,36 @@ impl ActivityHandler for Undo {
         else {
             return Ok(());
         };
-        let removed = data
+        let kind = inner_kind.clone();
+        let undone = data
             .db
-            .run({
-                let inner_kind = inner_kind.to_owned();
-                move |c| {
-                    db::write(c, |c| {
-                        let Some(f) = follows::get(c, actor.id, INCOMING)? else {
+            .run(move |c| {
+                db::write(c, |c| {
+                    if let Some((reaction, notification)) = kinds(&kind) {
+                        let object = match &inner_object {
+                            Some(o) => objects::by_ap_id(c, o)?.map(|p| p.id),
+                            None => None,
+                        };
+                        let Some(post) =
+                            reactions::remove(c, actor.id, reaction, &inner_id, object)?
+                        else {
                             return Ok(false);
                         };
-                        if inner_kind == "Follow" || inner_id.as_deref() == Some(&f.follow_ap_id) {
-                            follows::remove(c, actor.id, INCOMING)
-                        } else {
-                            Ok(false)
-                        }
-                    })
-                }
+                        notifications::withdraw(c, notification, actor.id, post)?;
+                        return Ok(true);
+                    }
+                    let Some(f) = follows::get(c, actor.id, INCOMING)? else {
+                        return Ok(false);
+                    };
+                    if kind == "Follow" || inner_id == f.follow_ap_id {
+                        follows::remove(c, actor.id, INCOMING)
+                    } else {
+                        Ok(false)
+                    }
+                })
             })
             .await?;
-        tracing::info!(by = %self.actor, %inner_kind, removed, "undo received");
+        tracing::info!(by = %self.actor, %inner_kind, undone, "undo received");
         Ok(())
     }
 }

@@ -3,15 +3,19 @@
 
 use super::sender;
 use crate::{
-    apub::protocol::{id_of, Note, Person, Update},
-    db::{self, models::*, queries::objects},
+    apub::{
+        protocol::{id_of, Note, Person, Update},
+        sanitize,
+    },
+    db::{
+        self,
+        models::*,
+        queries::{notifications, objects},
+    },
     error::{Error, Result},
     state::{AppState, Data},
 };
-use activitypub_federation::{
-    protocol::verification::verify_domains_match,
-    traits::{ActivityHandler, Object},
-};
+use activitypub_federation::traits::{ActivityHandler, Object};
 use url::Url;
 
 const ACTOR_TYPES: [&str; 5] = ["Person", "Service", "Application", "Group", "Organization"];
@@ -39,9 +43,11 @@ impl ActivityHandler for Update {
     async fn verify(&self, _data: &Data) -> Result<()> {
         let object = id_of(&self.object)
             .ok_or_else(|| Error::BadRequest("Update without an object id".into()))?;
-        verify_domains_match(&object, &self.actor).map_err(|_| {
-            Error::Forbidden("an actor can only update its own server's objects".into())
-        })?;
+        crate::apub::same_origin_or(
+            &object,
+            &self.actor,
+            Error::Forbidden("an actor can only update its own server's objects".into()),
+        )?;
         if ACTOR_TYPES.contains(&object_kind(self)) && object != self.actor {
             return Err(Error::Forbidden(
                 "an actor can only update its own profile".into(),
@@ -82,14 +88,17 @@ impl ActivityHandler for Update {
                     }
                     let edit = objects::PostEdit {
                         name: note.name,
-                        summary: note.summary,
-                        content: note.content,
+                        summary: note.summary.as_deref().map(sanitize::clean),
+                        content: sanitize::clean(&note.content),
                         source: None,
                         tags: serde_json::to_string(&note.tag)?,
                         sensitive: note.sensitive.unwrap_or(false),
                         updated: Some(note.updated.map(|u| u.naive_utc()).unwrap_or_else(db::now)),
                     };
                     objects::edit(c, &stored, &edit)?;
+                    if objects::answered_by_author(c, stored.id)? {
+                        notifications::add(c, notifications::UPDATE, author.id, Some(stored.id))?;
+                    }
                     Ok(true)
                 })
             })

@@ -6,7 +6,7 @@ use crate::{
     error::Error,
     state::{AppState, Data},
 };
-use activitypub_federation::{protocol::verification::verify_domains_match, traits};
+use activitypub_federation::traits;
 use chrono::{DateTime, Utc};
 use url::Url;
 
@@ -29,7 +29,11 @@ impl traits::Object for DbActor {
     }
 
     async fn verify(json: &Person, expected_domain: &Url, _data: &Data) -> Result<(), Error> {
-        verify_domains_match(&json.id, expected_domain)?;
+        if !crate::apub::same_origin(&json.id, expected_domain) {
+            return Err(Error::BadRequest(
+                "the actor document is not from its own server".into(),
+            ));
+        }
         if json.public_key.owner != json.id {
             return Err(Error::BadRequest(
                 "the actor's key belongs to another actor".into(),

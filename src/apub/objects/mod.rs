@@ -2,4 +2,5 @@
 //! `Actor` traits, so that the crate can fetch and cache them) and posts.
 
 pub mod actor;
+pub mod comment;
 pub mod post;

@@ -54,6 +54,14 @@ pub fn mentioned(post: &DbObject) -> Vec<Url> {
         .collect()
 }
 
+/// A post's attachments as ActivityPub objects, in their order.
+pub fn attachments(c: &mut crate::db::Conn, state: &AppState, object: i64) -> Result<Vec<Value>> {
+    Ok(crate::db::queries::media::for_object(c, object)?
+        .iter()
+        .map(|m| crate::media::to_attachment(&state.urls, m))
+        .collect())
+}
+
 /// A local post as the object we serve and send, with its attachments.
 pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Result<Note> {
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
@@ -76,6 +84,7 @@ pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Res
         in_reply_to: post.in_reply_to.as_deref().and_then(|u| Url::parse(u).ok()),
         published: Some(post.published.and_utc()),
         updated: post.updated.map(|u| u.and_utc()),
+        content_map: None,
         to,
         cc,
         sensitive: Some(post.sensitive),
@@ -144,5 +153,6 @@ pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
         slug: None,
         tags: serde_json::to_string(&note.tag).unwrap_or_else(|_| "[]".into()),
         source_key: None,
+        ..Default::default()
     }
 }

@@ -1,7 +1,6 @@
 //! Activities on the wire, one struct per type.
 
 use super::Note;
-use activitypub_federation::protocol::helpers::deserialize_one_or_many;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -47,9 +46,9 @@ pub struct Create {
     pub id: Url,
     pub actor: Url,
     pub object: Note,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "super::objects::urls")]
     pub to: Vec<Url>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "super::objects::urls")]
     pub cc: Vec<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
@@ -79,6 +78,17 @@ pub struct Update {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delete {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Url,
+    pub actor: Url,
+    pub object: Value,
+}
+
+/// `Like` and `Announce` (a boost) of an object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reaction {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,

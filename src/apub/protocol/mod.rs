@@ -21,7 +21,8 @@ pub fn context() -> Value {
             "sensitive": "as:sensitive",
             "Hashtag": "as:Hashtag",
             "toot": "http://joinmastodon.org/ns#",
-            "discoverable": "toot:discoverable"
+            "discoverable": "toot:discoverable",
+            "blurhash": "toot:blurhash"
         }
     ])
 }

@@ -1,6 +1,6 @@
 //! Actors and posts on the wire.
 
-use activitypub_federation::protocol::helpers::{deserialize_one_or_many, deserialize_skip_error};
+use activitypub_federation::protocol::helpers::deserialize_skip_error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -82,6 +82,12 @@ pub struct Note {
     pub summary: Option<String>,
     #[serde(default)]
     pub content: String,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_map: Option<std::collections::BTreeMap<String, String>>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub url: Option<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
@@ -94,29 +100,25 @@ pub struct Note {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "urls")]
     pub to: Vec<Url>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    #[serde(default, deserialize_with = "urls")]
     pub cc: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub sensitive: Option<bool>,
-    #[serde(default, deserialize_with = "deserialize_values")]
+    #[serde(default, deserialize_with = "values")]
     pub tag: Vec<serde_json::Value>,
     #[serde(
         default,
-        deserialize_with = "deserialize_values",
+        deserialize_with = "values",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub attachment: Vec<serde_json::Value>,
 }
 
-/// A list of JSON values that may come as one value or as an array. Not
-/// `deserialize_one_or_many`: with JSON values it takes a whole array for the one value, so
-/// Mastodon's `"tag": [a, b]` became `[[a, b]]` and `"attachment": []` one attachment.
-fn deserialize_values<'de, D>(d: D) -> Result<Vec<serde_json::Value>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
+/// A list of JSON objects that may come as one object, an array, or null.
+/// (activitypub_federation's `deserialize_one_or_many` would keep a whole array as one `Value`.)
+fn values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<serde_json::Value>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::Array(items) => items,
         serde_json::Value::Null => Vec::new(),
@@ -124,29 +126,49 @@ where
     })
 }
 
+/// Recipients: one or many; an entry that is not a URL is skipped rather than failing the
+/// whole object.
+pub(crate) fn urls<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {
+    Ok(values(d)?
+        .iter()
+        .filter_map(crate::apub::protocol::id_of)
+        .collect())
+}
+
+impl Note {
+    /// The language of the content, from `contentMap` (`{"en": "…"}`).
+    pub fn language(&self) -> Option<String> {
+        self.content_map
+            .as_ref()
+            .and_then(|m| m.keys().next().cloned())
+            .filter(|l| l.len() <= 16)
+    }
+
+    /// Whether the object names `actor` among its Mention tags or its recipients.
+    pub fn mentions(&self, actor: &str) -> bool {
+        self.tag
+            .iter()
+            .any(|t| t["type"] == "Mention" && t["href"] == actor)
+            || self.to.iter().chain(&self.cc).any(|u| u.as_str() == actor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
-    fn tags_and_attachments_are_read_as_mastodon_sends_them() {
-        let note = |extra: &str| -> Note {
-            let json = format!(
-                r#"{{"type": "Note", "id": "https://m.example/s/1",
-                    "attributedTo": "https://m.example/u/a", "content": "x"{extra}}}"#
-            );
-            serde_json::from_str(&json).expect("parses")
+    fn tags_and_attachments_come_as_arrays_or_alone() {
+        let note = |extra: &str| -> super::Note {
+            serde_json::from_str(&format!(
+                r#"{{"type":"Note","id":"https://a.example/1","attributedTo":"https://a.example/u"{extra}}}"#
+            ))
+            .expect("parses")
         };
-        let n = note(r#", "tag": [], "attachment": []"#);
-        assert!(n.tag.is_empty() && n.attachment.is_empty());
-        let n = note(
-            r##", "tag": [{"type": "Hashtag", "name": "#a"}, {"type": "Mention", "name": "@b"}],
-                "attachment": {"type": "Document", "url": "https://m.example/f.jpg"}"##,
+        let two = note(
+            r#","tag":[{"type":"Hashtag"},{"type":"Mention"}],"attachment":[{"url":"https://a.example/x.jpg"}]"#,
         );
-        assert_eq!(n.tag.len(), 2);
-        assert_eq!(n.tag[1]["type"], "Mention");
-        assert_eq!(n.attachment.len(), 1);
-        assert_eq!(n.attachment[0]["type"], "Document");
-        assert!(note("").tag.is_empty());
+        assert_eq!((two.tag.len(), two.attachment.len()), (2, 1));
+        assert_eq!(two.attachment[0]["url"], "https://a.example/x.jpg");
+        let one = note(r#","tag":{"type":"Hashtag"},"attachment":null"#);
+        assert_eq!((one.tag.len(), one.attachment.len()), (1, 0));
     }
 }

@@ -3,6 +3,11 @@
 
 pub mod activities;
 pub mod actors;
+pub mod blocks;
 pub mod deliveries;
 pub mod follows;
+pub mod media;
+pub mod notifications;
 pub mod objects;
+pub mod pages;
+pub mod reactions;

@@ -205,3 +205,82 @@ pub fn remove(conn: &mut Conn, object: i64) -> Result<()> {
     diesel::delete(objects.find(object)).execute(conn)?;
     Ok(())
 }
+
+pub fn by_id(conn: &mut Conn, wanted: i64) -> Result<Option<DbObject>> {
+    Ok(objects
+        .find(wanted)
+        .select(DbObject::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts a comment (a remote reply in one of our threads); a second copy is ignored and
+/// the stored one returned.
+pub fn insert_comment(conn: &mut Conn, new: &NewObject) -> Result<(DbObject, bool)> {
+    if let Some(done) = insert_remote(conn, new)? {
+        return Ok((done, true));
+    }
+    let existing = by_ap_id(conn, &new.ap_id)?.ok_or(crate::error::Error::NotFound)?;
+    Ok((existing, false))
+}
+
+pub fn set_moderation(conn: &mut Conn, object: i64, state: &str) -> Result<bool> {
+    let n = diesel::update(objects.find(object).filter(thread_root_id.is_not_null()))
+        .set(moderation.eq(Some(state)))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// The objects that answer `parent` and are shown (visible comments, and the author's own
+/// replies), oldest first.
+pub fn visible_replies(conn: &mut Conn, parent: i64) -> Result<Vec<DbObject>> {
+    Ok(objects
+        .filter(parent_id.eq(parent))
+        .filter(moderation.eq(VISIBLE).or(local.eq(true)))
+        .filter(deleted_at.is_null().or(local.eq(false)))
+        .order((published.asc(), id.asc()))
+        .select(DbObject::as_select())
+        .load(conn)?)
+}
+
+/// Every object of a thread (comments in any state and the author's replies), oldest first.
+pub fn thread(conn: &mut Conn, root: i64) -> Result<Vec<DbObject>> {
+    Ok(objects
+        .filter(thread_root_id.eq(root))
+        .order((published.asc(), id.asc()))
+        .select(DbObject::as_select())
+        .load(conn)?)
+}
+
+pub fn has_replies(conn: &mut Conn, object: i64) -> Result<bool> {
+    let n: i64 = objects
+        .filter(parent_id.eq(object))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Comments with their authors, newest first; only those held for approval if `pending`.
+pub fn comments(conn: &mut Conn, pending: bool, limit: i64) -> Result<Vec<(DbObject, DbActor)>> {
+    use crate::db::schema::actors;
+    let mut q = objects
+        .inner_join(actors::table)
+        .filter(thread_root_id.is_not_null().and(local.eq(false)))
+        .into_boxed();
+    if pending {
+        q = q.filter(moderation.eq(PENDING));
+    }
+    Ok(q.order(id.desc())
+        .limit(limit)
+        .select((DbObject::as_select(), DbActor::as_select()))
+        .load(conn)?)
+}
+
+/// Whether the author has replied to `object` (then its edits are worth a notification).
+pub fn answered_by_author(conn: &mut Conn, object: i64) -> Result<bool> {
+    let n: i64 = objects
+        .filter(parent_id.eq(object).and(local.eq(true)))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

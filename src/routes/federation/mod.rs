@@ -5,6 +5,7 @@ mod actor;
 mod collections;
 mod inbox;
 mod objects;
+mod thread;
 
 use crate::apub::{ACTIVITY_JSON, LD_JSON};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -13,33 +14,36 @@ use actix_web::{web, HttpRequest, HttpResponse};
 pub const INBOX_BODY_LIMIT: usize = 1 << 20;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("")
-            .app_data(web::PayloadConfig::new(INBOX_BODY_LIMIT))
-            .route("/inbox", web::post().to(inbox::shared))
-            .route("/users/{name}/inbox", web::post().to(inbox::personal))
-            .route("/users/{name}", web::get().to(actor::get))
-            .route("/users/{name}/outbox", web::get().to(collections::outbox))
-            .route(
-                "/users/{name}/followers",
-                web::get().to(collections::followers),
-            )
-            .route(
-                "/users/{name}/following",
-                web::get().to(collections::following),
-            )
-            .route("/posts/{id}", web::get().to(objects::post))
-            .route("/activities/{id}", web::get().to(objects::activity)),
-    );
+    cfg.app_data(web::PayloadConfig::new(INBOX_BODY_LIMIT))
+        .route("/inbox", web::post().to(inbox::shared))
+        .route("/users/{name}/inbox", web::post().to(inbox::personal))
+        .route("/users/{name}", web::get().to(actor::get))
+        .route("/users/{name}/outbox", web::get().to(collections::outbox))
+        .route(
+            "/users/{name}/followers",
+            web::get().to(collections::followers),
+        )
+        .route(
+            "/users/{name}/following",
+            web::get().to(collections::following),
+        )
+        .route("/posts/{id}", web::get().to(objects::post))
+        .route("/posts/{id}/replies", web::get().to(thread::replies))
+        .route("/posts/{id}/{which}", web::get().to(thread::reactions))
+        .route("/activities/{id}", web::get().to(objects::activity));
+}
+
+/// The request's `Accept` header ("" when absent or not text).
+pub fn accept_header(req: &HttpRequest) -> &str {
+    req.headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 /// A JSON answer with the ActivityStreams media type the request asked for.
 pub fn activity_json(req: &HttpRequest, body: &serde_json::Value) -> HttpResponse {
-    let accept = req
-        .headers()
-        .get("accept")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let accept = accept_header(req);
     let content_type = if accept.contains("application/ld+json") && !accept.contains(ACTIVITY_JSON)
     {
         LD_JSON

@@ -1,5 +1,7 @@
 //! `GET /posts/{id}` and `GET /activities/{id}`: each public object and activity at its own
 //! URL. Followers-only and direct posts (and their Creates) are not shown to unsigned readers.
+//! A post's URL is also its web page: a request that does not ask for ActivityStreams JSON
+//! gets the HTML page from `routes::web`.
 
 use super::activity_json;
 use crate::{
@@ -13,6 +15,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result<HttpResponse> {
     let id = id.into_inner();
+    if !crate::apub::wants_activity_json(super::accept_header(&req)) {
+        return Ok(crate::routes::web::post_page(&data, id).await);
+    }
     let row = data
         .db
         .run(move |c| objects::by_public_id(c, &id))
@@ -34,8 +39,18 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
         *res.status_mut() = actix_web::http::StatusCode::GONE;
         return Ok(res);
     }
-    let note = post::to_note(data.app_data(), &row, Vec::new())?;
-    Ok(activity_json(&req, &with_context(&note)))
+    let attachments = {
+        let (state, id) = (data.app_data().clone(), row.id);
+        data.db
+            .run(move |c| post::attachments(c, &state, id))
+            .await?
+    };
+    let note = post::to_note(data.app_data(), &row, attachments)?;
+    let mut body = with_context(&note);
+    if let serde_json::Value::Object(fields) = &mut body {
+        fields.extend(super::thread::interactions(&data, &row).await?);
+    }
+    Ok(activity_json(&req, &body))
 }
 
 /// Follow bookkeeping says no more than the public followers and following collections, and

@@ -74,6 +74,8 @@ pub(super) fn read(file: &Path, deliver: bool) -> Result<Read> {
                 published: entry.published.or(entry.updated),
                 source_key: Some(format!("feed:{}", entry.id)),
                 deliver,
+                in_reply_to: None,
+                media_ids: Vec::new(),
             },
         });
     }

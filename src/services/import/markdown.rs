@@ -54,6 +54,8 @@ pub(super) fn read(root: &Path, deliver: bool) -> Result<Read> {
                 published: Some(published),
                 source_key: Some(format!("markdown:{key}")),
                 deliver,
+                in_reply_to: None,
+                media_ids: Vec::new(),
             },
         });
     }

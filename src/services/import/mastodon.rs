@@ -119,6 +119,8 @@ pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
                 content_warning,
                 published: Some(published),
                 source_key: Some(format!("mastodon:{}", note.id)),
+                in_reply_to: None,
+                media_ids: Vec::new(),
                 deliver,
                 source: Source::Html {
                     content: note.content,

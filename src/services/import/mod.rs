@@ -220,7 +220,7 @@ pub async fn import(data: &Data, path: &Path, announce: bool) -> Result<Summary>
                             continue;
                         }
                     }
-                    let (published, inboxes) = publish::store(c, &state, &new, composed)?;
+                    let (published, inboxes) = publish::store(c, &state, &new, composed, None)?;
                     match published.post.kind.as_str() {
                         "Article" => summary.articles += 1,
                         _ => summary.notes += 1,

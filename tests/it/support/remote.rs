@@ -20,6 +20,9 @@ pub struct Received {
     pub body: Value,
 }
 
+/// Objects the remote serves at their ids (by path), as its own posts.
+type Served = Arc<Mutex<std::collections::HashMap<String, Value>>>;
+
 #[derive(Default)]
 struct Inbox {
     received: Vec<Received>,
@@ -32,6 +35,7 @@ pub struct Remote {
     pub key_id: String,
     pub signer: RequestSigner,
     inbox: Arc<Mutex<Inbox>>,
+    served: Served,
 }
 
 impl Remote {
@@ -55,11 +59,24 @@ impl Remote {
             "publicKey": { "id": key_id, "owner": actor_id, "publicKeyPem": keys.public_key },
         });
         let inbox = Arc::new(Mutex::new(Inbox::default()));
-        let (doc2, inbox2) = (doc.clone(), inbox.clone());
+        let served: Served = Arc::default();
+        let (doc2, inbox2, served2) = (doc.clone(), inbox.clone(), served.clone());
         let server = HttpServer::new(move || {
             let doc = doc2.clone();
             let inbox = inbox2.clone();
+            let served = served2.clone();
             App::new()
+                .default_service(web::to(move |req: HttpRequest| {
+                    let found = served.lock().expect("lock").get(req.path()).cloned();
+                    async move {
+                        match found {
+                            Some(v) => HttpResponse::Ok()
+                                .content_type("application/activity+json")
+                                .json(v),
+                            None => HttpResponse::NotFound().finish(),
+                        }
+                    }
+                }))
                 .route(
                     "/users/{name}",
                     web::get().to(move || {
@@ -106,7 +123,18 @@ impl Remote {
             key_id,
             signer,
             inbox,
+            served,
         }
+    }
+
+    /// Serves `object` at its own id, as the remote's post.
+    pub fn serve(&self, object: &Value) {
+        let id = object["id"].as_str().expect("an id");
+        let path = url::Url::parse(id).expect("a URL").path().to_owned();
+        self.served
+            .lock()
+            .expect("lock")
+            .insert(path, object.clone());
     }
 
     /// The next answers of the inbox, in order.

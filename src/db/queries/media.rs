@@ -1,0 +1,51 @@
+//! Media rows: uploads, and which post they belong to in what order.
+
+use crate::db::{models::*, schema::media::dsl::*, Conn};
+use crate::error::{Error, Result};
+use diesel::prelude::*;
+
+pub fn insert(conn: &mut Conn, new: &NewMedia) -> Result<DbMedia> {
+    Ok(diesel::insert_into(media)
+        .values(new)
+        .returning(DbMedia::as_returning())
+        .get_result(conn)?)
+}
+
+pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbMedia>> {
+    Ok(media
+        .filter(public_id.eq(pid))
+        .select(DbMedia::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Attaches the media `ids` to `object`, in that order. Each must exist and be unattached or
+/// already this object's (an edit re-attaches). Run it in the transaction that writes the post.
+pub fn attach(conn: &mut Conn, ids: &[i64], object: i64) -> Result<()> {
+    for (pos, &media_id) in ids.iter().enumerate() {
+        let pos = i32::try_from(pos).map_err(Error::internal)?;
+        let updated = diesel::update(
+            media.filter(
+                id.eq(media_id)
+                    .and(object_id.is_null().or(object_id.eq(object))),
+            ),
+        )
+        .set((object_id.eq(object), position.eq(pos)))
+        .execute(conn)?;
+        if updated != 1 {
+            return Err(Error::BadRequest(format!(
+                "media {media_id} does not exist or belongs to another post"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The media of a post, in order.
+pub fn for_object(conn: &mut Conn, object: i64) -> Result<Vec<DbMedia>> {
+    Ok(media
+        .filter(object_id.eq(object))
+        .order((position.asc(), id.asc()))
+        .select(DbMedia::as_select())
+        .load(conn)?)
+}
