@@ -26,7 +26,8 @@ pub enum Source {
     /// An article in Markdown, with optional front matter; a `# Title` heading if no title.
     Article { markdown: String },
     /// HTML written elsewhere (imports): kept as it is, neither rendered nor scanned for
-    /// mentions. With a `name` it is an article, else a note.
+    /// mentions. With a `name` it is an article, else a note. It may be empty (a post of only
+    /// images): the importer decides.
     Html {
         content: String,
         name: Option<String>,
@@ -129,22 +130,17 @@ pub async fn compose(data: &Data, source: &Source) -> Result<Composed> {
             name,
             summary,
             hashtags,
-        } => {
-            if content.trim().is_empty() {
-                return Err(Error::Unprocessable("a post needs some content".into()));
-            }
-            Composed {
-                kind: if name.is_some() { "Article" } else { "Note" },
-                name: name.clone(),
-                summary: summary.clone(),
-                content: content.clone(),
-                tags: tag_array(data, hashtags, &[]),
-                hashtags: hashtags.clone(),
-                mentions: Vec::new(),
-                slug: name.as_deref().map(slugify).filter(|s| !s.is_empty()),
-                date: None,
-            }
-        }
+        } => Composed {
+            kind: if name.is_some() { "Article" } else { "Note" },
+            name: name.clone(),
+            summary: summary.clone(),
+            content: content.clone(),
+            tags: tag_array(data, hashtags, &[]),
+            hashtags: hashtags.clone(),
+            mentions: Vec::new(),
+            slug: name.as_deref().map(slugify).filter(|s| !s.is_empty()),
+            date: None,
+        },
     };
     Ok(composed)
 }

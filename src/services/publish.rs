@@ -60,7 +60,8 @@ impl NewPost {
         )
     }
 
-    fn from(source: Source, visibility: Visibility) -> NewPost {
+    /// A post of `source` with the defaults: delivered now, dated now, nothing attached.
+    pub(crate) fn from(source: Source, visibility: Visibility) -> NewPost {
         NewPost {
             source,
             visibility,

@@ -10,7 +10,11 @@ use crate::{
 };
 use diesel::prelude::*;
 use perch::{
-    db::{models::*, queries::objects, schema},
+    db::{
+        models::*,
+        queries::{media as media_rows, objects},
+        schema,
+    },
     domain::Visibility,
     error::Error,
     services::{import, publish},
@@ -175,8 +179,10 @@ async fn a_mastodon_archive_imported_twice_gives_each_post_once_with_its_date_an
     let a = spawn_app().await;
     let f = spawn_app().await;
     following(&f, &a).await;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = archive_with_media(dir.path());
 
-    let first = import::import(&a.app.data(), &fixture("mastodon"), false)
+    let first = import::import(&a.app.data(), &archive, false)
         .await
         .unwrap();
     assert_eq!(
@@ -184,35 +190,45 @@ async fn a_mastodon_archive_imported_twice_gives_each_post_once_with_its_date_an
             first.notes,
             first.articles,
             first.replies_and_boosts,
-            first.attachments_not_imported
+            first.unsupported
         ),
-        (4, 0, 2, 1),
+        (5, 0, 2, 0),
         "{first}"
     );
-    assert!(first
-        .to_string()
-        .contains("attachments not imported yet (perch cannot store media yet): 1"));
-    let again = import::import(&a.app.data(), &fixture("mastodon"), false)
+    assert_eq!(
+        (
+            first.attachments,
+            first.attachments_refused,
+            first.attachments_missing
+        ),
+        (2, 1, 0),
+        "two images imported, the video left behind: {first}"
+    );
+    assert!(first.to_string().contains("images imported: 2"), "{first}");
+    let again = import::import(&a.app.data(), &archive, false)
         .await
         .unwrap();
     assert_eq!(
         (again.imported(), again.already_imported),
-        (0, 4),
+        (0, 5),
         "{again}"
     );
+    assert_eq!(
+        again.attachments, 0,
+        "nothing uploaded for posts already there"
+    );
     // The archive as Mastodon hands it out, zipped: the same posts, so nothing new.
-    let dir = tempfile::tempdir().unwrap();
     let zipped = dir.path().join("archive-20160726-0123abcd.zip");
-    zip_outbox(&fixture("mastodon/outbox.json"), &zipped);
+    zip_dir(&archive, &zipped);
     let from_zip = import::import(&a.app.data(), &zipped, false).await.unwrap();
     assert_eq!(
         (from_zip.imported(), from_zip.already_imported),
-        (0, 4),
+        (0, 5),
         "{from_zip}"
     );
 
     let posts = local_posts(&a).await;
-    assert_eq!(posts.len(), 4);
+    assert_eq!(posts.len(), 5);
     let by_key = |n: u8| {
         let key =
             format!("mastodon:https://mastodon.example/users/ben/statuses/9620000000000000{n}");
@@ -221,7 +237,6 @@ async fn a_mastodon_archive_imported_twice_gives_each_post_once_with_its_date_an
             .find(|p| p.source_key.as_deref() == Some(key.as_str()))
             .unwrap()
     };
-    assert_eq!(by_key(1).visibility, "unlisted");
     let cw = by_key(3);
     assert_eq!(cw.summary.as_deref(), Some("news: civilian deaths"));
     assert!(cw.sensitive);
@@ -246,9 +261,39 @@ async fn a_mastodon_archive_imported_twice_gives_each_post_once_with_its_date_an
     tags.sort();
     assert_eq!(tags, ["serverless", "syria"]);
 
+    // The photo, stripped of its metadata, with its alt text; the image-only post too.
+    let photo = by_key(1);
+    assert_eq!(photo.visibility, "unlisted");
+    let id = photo.id;
+    let media = a.query(move |c| media_rows::for_object(c, id)).await;
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0].media_type, "image/jpeg");
+    assert_eq!(
+        media[0].description.as_deref(),
+        Some("Boats moored in Greenwich harbour at dusk")
+    );
+    let dir_of_media = perch::media::media_dir(&a.app.state().settings.server.data_dir);
+    let stored = std::fs::read(dir_of_media.join(media[0].file_name.as_deref().unwrap())).unwrap();
+    assert!(!stored.windows(6).any(|w| w == b"CAM-SN"), "EXIF stripped");
+    let (_, json) = get_json(&photo.ap_id).await;
+    assert_eq!(
+        json["attachment"][0]["name"],
+        "Boats moored in Greenwich harbour at dusk"
+    );
+    let image_only = by_key(7);
+    assert_eq!(image_only.content, "");
+    let id = image_only.id;
+    let media = a.query(move |c| media_rows::for_object(c, id)).await;
+    assert_eq!(media[0].media_type, "image/png");
+    let all_media: i64 = a
+        .query(|c| Ok(schema::media::table.count().get_result(c)?))
+        .await;
+    assert_eq!(all_media, 2, "no upload left over from the imports again");
+
     assert_eq!(
         outbox_dates(&a).await,
         [
+            "2016-07-26T07:55:00Z",
             "2016-07-25T16:40:00Z",
             "2016-07-20T09:12:00Z",
             "2016-07-01T14:03:11Z",
@@ -266,10 +311,23 @@ async fn an_announced_import_reaches_the_follower_with_the_original_dates() {
     let a = spawn_app().await;
     let f = spawn_app().await;
     following(&f, &a).await;
+    // The fixture folder as it is: its media files are missing.
     let summary = import::import(&a.app.data(), &fixture("mastodon"), true)
         .await
         .unwrap();
-    assert_eq!((summary.notes, summary.deliveries), (4, 4), "{summary}");
+    assert_eq!(
+        (
+            summary.notes,
+            summary.deliveries,
+            summary.attachments_missing,
+            summary.unsupported
+        ),
+        (4, 4, 3, 1),
+        "the image-only post has nothing left: {summary}"
+    );
+    assert!(summary
+        .to_string()
+        .contains("attachments missing from the archive: 3"));
     for post in local_posts(&a).await {
         let id = post.ap_id.clone();
         let copy = eventually("the follower stores the announced post", || {
@@ -281,6 +339,37 @@ async fn an_announced_import_reaches_the_follower_with_the_original_dates() {
         assert_eq!(copy.published, post.published);
         assert!(copy.published.to_string().starts_with("2016-0"));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_uploads_of_a_post_not_written_are_removed_again() {
+    let a = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = archive_with_media(dir.path());
+    // The photo post twice: the second copy's photo is uploaded, then its post is skipped.
+    let outbox = archive.join("outbox.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&outbox).unwrap()).unwrap();
+    let items = json["orderedItems"].as_array_mut().unwrap();
+    items.push(items[0].clone());
+    std::fs::write(&outbox, json.to_string()).unwrap();
+
+    let summary = import::import(&a.app.data(), &archive, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.notes, summary.already_imported),
+        (5, 1),
+        "{summary}"
+    );
+    let rows: Vec<DbMedia> = a
+        .query(|c| Ok(schema::media::table.select(DbMedia::as_select()).load(c)?))
+        .await;
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|m| m.object_id.is_some()));
+    let dir_of_media = perch::media::media_dir(&a.app.state().settings.server.data_dir);
+    let files = std::fs::read_dir(dir_of_media).unwrap().count();
+    assert_eq!(files, 2, "the duplicate's file is gone too");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -427,12 +516,53 @@ fn the_command_line_imports_once_and_names_a_bad_file() {
     assert!(stderr.contains("bad.md, line 2: date `soon`"), "{stderr}");
 }
 
-fn zip_outbox(outbox: &Path, to: &Path) {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
-    zip.start_file("outbox.json", zip::write::SimpleFileOptions::default())
+/// A copy of the Mastodon fixture with its media files where the archive keeps them: the
+/// photo (a JPEG with EXIF), the image of the image-only post (a PNG), and bytes that stand
+/// in for the video.
+fn archive_with_media(dir: &Path) -> PathBuf {
+    let archive = dir.join("archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    copy_dir(&fixture("mastodon"), &archive);
+    let files = archive.join("media_attachments/files/096/200/000/000/000");
+    let put = |path: &str, bytes: &[u8]| {
+        let path = files.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    put(
+        "001/original/3f2a9c1e5b7d4a60.jpg",
+        &crate::media::jpeg_with_exif(),
+    );
+    put(
+        "002/original/8c41d07e2a9b5f13.mp4",
+        b"\0\0\0\x18ftypmp42 not a real video",
+    );
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([200, 180, 40]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    zip.write_all(&std::fs::read(outbox).unwrap()).unwrap();
+    put("003/original/ClvdewOXIAA4vrd.png", &png);
+    archive
+}
+
+/// Zips `dir` as Mastodon zips an archive: paths relative to its root.
+fn zip_dir(dir: &Path, to: &Path) {
+    use std::io::Write;
+    fn add(zip: &mut zip::ZipWriter<std::fs::File>, root: &Path, dir: &Path) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                add(zip, root, &path);
+            } else {
+                let name = path.strip_prefix(root).unwrap().to_string_lossy();
+                zip.start_file(name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                zip.write_all(&std::fs::read(&path).unwrap()).unwrap();
+            }
+        }
+    }
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    add(&mut zip, dir, dir);
     zip.finish().unwrap();
 }
 

@@ -4,12 +4,8 @@
 //! as the feed has it: it is the author's own, and sanitising remote HTML is a later issue's
 //! job (issue 3 leaves it open). Reads the file only.
 
-use super::{bad, hashtag, Entry, Read};
-use crate::{
-    domain::{text, Visibility},
-    error::Result,
-    services::{compose::Source, publish::NewPost},
-};
+use super::{bad, hashtag, new_post, Entry, Read};
+use crate::{domain::text, error::Result, services::compose::Source};
 use std::path::Path;
 
 /// Longer than this (in characters of HTML), a titled entry is an article.
@@ -66,17 +62,14 @@ pub(super) fn read(file: &Path, deliver: bool) -> Result<Read> {
         };
         read.entries.push(Entry {
             origin,
-            post: NewPost {
+            post: new_post(
                 source,
-                visibility: Visibility::Public,
-                content_warning: None,
-                sensitive: false,
-                published: entry.published.or(entry.updated),
-                source_key: Some(format!("feed:{}", entry.id)),
+                format!("feed:{}", entry.id),
+                entry.published.or(entry.updated),
                 deliver,
-                in_reply_to: None,
-                media_ids: Vec::new(),
-            },
+            ),
+            media: Vec::new(),
+            media_missing: 0,
         });
     }
     Ok(read)

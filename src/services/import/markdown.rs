@@ -3,14 +3,11 @@
 //! article if it has a title — `title:` in its front matter or a `# Title` heading — and
 //! otherwise a note in Markdown. Reads files only.
 
-use super::{bad, relative, Entry, Read};
+use super::{bad, new_post, relative, Entry, Read};
 use crate::{
-    domain::{frontmatter, Visibility},
+    domain::frontmatter,
     error::Result,
-    services::{
-        compose::{self, Source},
-        publish::NewPost,
-    },
+    services::compose::{self, Source},
 };
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -46,17 +43,9 @@ pub(super) fn read(root: &Path, deliver: bool) -> Result<Read> {
         let key = fm.slug.unwrap_or_else(|| relative(root, &file));
         read.entries.push(Entry {
             origin: file.display().to_string(),
-            post: NewPost {
-                source,
-                visibility: Visibility::Public,
-                content_warning: None,
-                sensitive: false,
-                published: Some(published),
-                source_key: Some(format!("markdown:{key}")),
-                deliver,
-                in_reply_to: None,
-                media_ids: Vec::new(),
-            },
+            post: new_post(source, format!("markdown:{key}"), Some(published), deliver),
+            media: Vec::new(),
+            media_missing: 0,
         });
     }
     Ok(read)

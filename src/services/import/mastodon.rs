@@ -1,23 +1,25 @@
 //! A Mastodon account archive (Settings → Import and export → Request your archive): its
 //! `outbox.json`, from the unpacked folder or straight from the `.zip`. Each `Create` of a
-//! `Note` becomes a note with its HTML, content warning, sensitivity, hashtags, addressing
-//! and original date; boosts (`Announce`) and replies are skipped and counted. Media
-//! attachments are counted, not imported: perch's media storage has not landed yet.
-//! Reads files only.
+//! `Note` becomes a note with its HTML, content warning, sensitivity, hashtags, addressing,
+//! original date and image attachments (found here, uploaded by [`super::media`]); boosts
+//! (`Announce`) and replies are skipped and counted. Reads files only.
 
-use super::{bad, hashtag, Entry, Read};
+use super::{
+    bad, hashtag,
+    media::{Attachment, Files},
+    new_post, Entry, Read,
+};
 use crate::{
     apub::{objects::post::visibility_of, protocol::Note},
-    domain::text,
     error::{Error, Result},
-    services::{compose::Source, publish::NewPost},
+    services::compose::Source,
 };
 use chrono::{DateTime, Utc};
 use serde::{
     de::{self, value::MapAccessDeserializer, MapAccess, Visitor},
     Deserialize, Deserializer,
 };
-use std::{fmt, io::Read as _, path::Path};
+use std::{collections::HashSet, fmt, io::Read as _, path::Path};
 
 pub(super) const OUTBOX: &str = "outbox.json";
 
@@ -67,7 +69,7 @@ impl<'de> Deserialize<'de> for Object {
 }
 
 pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
-    let (origin, json) = outbox_text(path)?;
+    let (origin, json, files) = open(path)?;
     let outbox: Outbox = serde_json::from_str(&json).map_err(|e| json_error(&origin, &e))?;
     let mut read = Read::default();
     for (n, activity) in outbox.ordered_items.into_iter().enumerate() {
@@ -86,9 +88,7 @@ pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
             read.replies_and_boosts += 1;
             continue;
         }
-        let media_only = text::html_to_plain(&note.content).is_empty();
-        read.attachments += note.attachment.len();
-        if note.kind != "Note" || media_only {
+        if note.kind != "Note" {
             read.unsupported += 1;
             continue;
         }
@@ -97,6 +97,14 @@ pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
             .published
             .or(activity.published)
             .ok_or_else(|| bad(&item, None, "no `published` date"))?;
+        let (mut media, mut media_missing) = (Vec::<Attachment>::new(), 0);
+        for a in &note.attachment {
+            let str_of = |key: &str| a[key].as_str();
+            match str_of("url").and_then(|u| files.find(u, str_of("mediaType"), str_of("name"))) {
+                Some(found) => media.push(found),
+                None => media_missing += 1,
+            }
+        }
         // Mastodon's followers collection is the actor's id + `/followers`.
         let followers = format!("{}/followers", note.attributed_to);
         let mut hashtags: Vec<String> = Vec::new();
@@ -111,34 +119,33 @@ pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
             }
         }
         let content_warning = note.summary.clone().filter(|s| !s.trim().is_empty());
+        let mut post = new_post(
+            Source::Html {
+                content: note.content.clone(),
+                name: None,
+                summary: None,
+                hashtags,
+            },
+            format!("mastodon:{}", note.id),
+            Some(published),
+            deliver,
+        );
+        post.visibility = visibility_of(&note, Some(&followers));
+        post.sensitive = note.sensitive.unwrap_or(false) || content_warning.is_some();
+        post.content_warning = content_warning;
         read.entries.push(Entry {
             origin: item,
-            post: NewPost {
-                visibility: visibility_of(&note, Some(&followers)),
-                sensitive: note.sensitive.unwrap_or(false) || content_warning.is_some(),
-                content_warning,
-                published: Some(published),
-                source_key: Some(format!("mastodon:{}", note.id)),
-                in_reply_to: None,
-                media_ids: Vec::new(),
-                deliver,
-                source: Source::Html {
-                    content: note.content,
-                    name: None,
-                    summary: None,
-                    hashtags,
-                },
-            },
+            post,
+            media,
+            media_missing,
         });
     }
+    read.files = Some(files);
     Ok(read)
 }
 
-/// The text of `outbox.json`, and how to name it in errors.
-fn outbox_text(path: &Path) -> Result<(String, String)> {
-    let is_zip = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+/// The text of `outbox.json`, how to name it in errors, and where the media files are.
+fn open(path: &Path) -> Result<(String, String, Files)> {
     let name = path.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
         return Err(bad(
@@ -147,18 +154,24 @@ fn outbox_text(path: &Path) -> Result<(String, String)> {
             "a .tar.gz archive (as older Mastodon versions make): unpack it (`tar xzf`) and import the folder",
         ));
     }
-    if !is_zip {
-        let file = if path.is_dir() {
-            path.join(OUTBOX)
+    if !name.ends_with(".zip") {
+        let (dir, file) = if path.is_dir() {
+            (path.to_owned(), path.join(OUTBOX))
         } else {
-            path.to_owned()
+            let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
+            (dir, path.to_owned())
         };
         let json = std::fs::read_to_string(&file).map_err(|e| bad(&file, None, e))?;
-        return Ok((file.display().to_string(), json));
+        return Ok((file.display().to_string(), json, Files::Dir(dir)));
     }
     let zip_file = std::fs::File::open(path).map_err(|e| bad(path, None, e))?;
     let mut archive = zip::ZipArchive::new(zip_file)
         .map_err(|e| bad(path, None, format!("not a zip archive: {e}")))?;
+    let names = archive
+        .file_names()
+        .map(|n| n.map(|n| n.into_owned()))
+        .collect::<Result<HashSet<String>, _>>()
+        .map_err(|e| bad(path, None, format!("reading the zip's file names: {e}")))?;
     let mut entry = archive.by_name(OUTBOX).map_err(|_| {
         bad(
             path,
@@ -170,7 +183,11 @@ fn outbox_text(path: &Path) -> Result<(String, String)> {
     entry
         .read_to_string(&mut json)
         .map_err(|e| bad(path, None, format!("reading outbox.json: {e}")))?;
-    Ok((format!("{} (outbox.json)", path.display()), json))
+    let files = Files::Zip {
+        archive: path.to_owned(),
+        names,
+    };
+    Ok((format!("{} (outbox.json)", path.display()), json, files))
 }
 
 /// A JSON error, with its line taken out of the message into the error's own field.

@@ -7,18 +7,25 @@
 //! Imported posts reach the outbox (their `Create`, dated as the post) but no follower's
 //! inbox, unless `announce` asks for each to be delivered like a new post.
 //!
-//! The submodules read one kind of source each and touch neither the database nor the network.
+//! `markdown`, `feed` and `mastodon` read one kind of source each and touch neither the
+//! database nor the network; `media` uploads an archive's images.
 
 mod feed;
 mod markdown;
 mod mastodon;
+mod media;
 
 use crate::{
     db::{self, queries::objects},
+    domain::{text, Visibility},
     error::{Error, Result},
-    services::{compose, publish},
+    services::{
+        compose::{self, Source},
+        publish::{self, NewPost},
+    },
     state::Data,
 };
+use chrono::{DateTime, Utc};
 use std::{
     collections::HashSet,
     fmt,
@@ -79,7 +86,12 @@ impl Kind {
 struct Entry {
     /// The file it came from (and where in it), for error messages.
     origin: String,
-    post: publish::NewPost,
+    post: NewPost,
+    /// Its attachments in the archive (Mastodon archives only).
+    media: Vec<media::Attachment>,
+    /// Its attachments that the archive does not hold (Mastodon leaves out files it could
+    /// not copy).
+    media_missing: usize,
 }
 
 /// What a source held.
@@ -88,9 +100,10 @@ struct Read {
     entries: Vec<Entry>,
     drafts: usize,
     replies_and_boosts: usize,
-    /// Posts of a kind perch does not import (polls, posts that are only media).
+    /// Posts of a kind perch does not import (polls).
     unsupported: usize,
-    attachments: usize,
+    /// Where the archive keeps its media files.
+    files: Option<media::Files>,
 }
 
 /// What an import did.
@@ -102,9 +115,14 @@ pub struct Summary {
     pub already_imported: usize,
     pub drafts: usize,
     pub replies_and_boosts: usize,
+    /// Polls, and posts that were only media that could not be imported.
     pub unsupported: usize,
-    /// Media attachments left behind (media import is not there yet).
-    pub attachments_not_imported: usize,
+    /// Images imported with their posts.
+    pub attachments: usize,
+    /// Attachments the archive does not hold.
+    pub attachments_missing: usize,
+    /// Attachments perch does not take: videos, audio, other files, images over the limit.
+    pub attachments_refused: usize,
     /// Deliveries queued (only with `announce`).
     pub deliveries: usize,
     pub seconds: f64,
@@ -135,15 +153,23 @@ impl fmt::Display for Summary {
                 if self.unsupported > 0 {
                     writeln!(
                         f,
-                        "polls and media-only posts skipped: {}",
+                        "polls, and posts of only media that did not import, skipped: {}",
                         self.unsupported
                     )?;
                 }
-                if self.attachments_not_imported > 0 {
+                writeln!(f, "images imported: {}", self.attachments)?;
+                if self.attachments_missing > 0 {
                     writeln!(
                         f,
-                        "attachments not imported yet (perch cannot store media yet): {}",
-                        self.attachments_not_imported
+                        "attachments missing from the archive: {}",
+                        self.attachments_missing
+                    )?;
+                }
+                if self.attachments_refused > 0 {
+                    writeln!(
+                        f,
+                        "attachments left behind (not a JPEG, PNG, GIF or WebP within media.max_bytes): {}",
+                        self.attachments_refused
                     )?;
                 }
             }
@@ -183,7 +209,9 @@ pub async fn import(data: &Data, path: &Path, announce: bool) -> Result<Summary>
         drafts: read.drafts,
         replies_and_boosts: read.replies_and_boosts,
         unsupported: read.unsupported,
-        attachments_not_imported: read.attachments,
+        attachments: 0,
+        attachments_missing: 0,
+        attachments_refused: 0,
         deliveries: 0,
         seconds: 0.0,
     };
@@ -205,14 +233,52 @@ pub async fn import(data: &Data, path: &Path, announce: bool) -> Result<Summary>
                 line: None,
                 message: e.to_string(),
             })?;
-        ready.push((entry.post, composed));
+        summary.attachments_missing += entry.media_missing;
+        ready.push((entry, composed));
     }
+    // Uploads come before the transaction (they write files, and take the write lock of
+    // their own); whatever no post took is removed again, whether or not the import went in.
+    let mut uploaded = Vec::new();
+    let written = write(data, read.files, ready, summary, &mut uploaded).await;
+    media::discard_unattached(data.app_data(), uploaded).await?;
+    let summary = written?;
+    if summary.deliveries > 0 {
+        data.queue.wake();
+    }
+    Ok(Summary {
+        seconds: started.elapsed().as_secs_f64(),
+        ..summary
+    })
+}
+
+/// Uploads the attachments, then writes every post in one transaction.
+async fn write(
+    data: &Data,
+    files: Option<media::Files>,
+    ready: Vec<(Entry, compose::Composed)>,
+    mut summary: Summary,
+    uploaded: &mut Vec<i64>,
+) -> Result<Summary> {
     let state = data.app_data().clone();
-    let summary = data
-        .db
+    let mut reader = media::Reader::new(files);
+    let mut posts = Vec::with_capacity(ready.len());
+    for (entry, composed) in ready {
+        let mut new = entry.post;
+        if !entry.media.is_empty() {
+            new.media_ids =
+                media::upload(&state, &mut reader, &entry.media, &mut summary, uploaded).await?;
+        }
+        if new.media_ids.is_empty() && text::html_to_plain(&composed.content).is_empty() {
+            // A post of only media, none of which could be imported: nothing left to show.
+            summary.unsupported += 1;
+            continue;
+        }
+        posts.push((new, composed));
+    }
+    data.db
         .run(move |c| {
             db::write(c, |c| {
-                for (new, composed) in ready {
+                for (new, composed) in posts {
                     // Checked again here: the same key twice in one source, or a race.
                     if let Some(key) = &new.source_key {
                         if objects::by_source_key(c, key)?.is_some() {
@@ -230,14 +296,21 @@ pub async fn import(data: &Data, path: &Path, announce: bool) -> Result<Summary>
                 Ok(summary)
             })
         })
-        .await?;
-    if summary.deliveries > 0 {
-        data.queue.wake();
-    }
-    Ok(Summary {
-        seconds: started.elapsed().as_secs_f64(),
-        ..summary
-    })
+        .await
+}
+
+/// A public post imported from `key`, dated `published` (now if `None`).
+fn new_post(
+    source: Source,
+    key: String,
+    published: Option<DateTime<Utc>>,
+    deliver: bool,
+) -> NewPost {
+    let mut post = NewPost::from(source, Visibility::Public);
+    post.published = published;
+    post.source_key = Some(key);
+    post.deliver = deliver;
+    post
 }
 
 fn read(kind: Kind, path: &Path, deliver: bool) -> Result<Read> {
