@@ -25,6 +25,13 @@ pub enum Error {
     PayloadTooLarge(usize),
     #[error("unprocessable: {0}")]
     Unprocessable(String),
+    /// A file given to `perch import` that cannot be read as what it claims to be.
+    #[error("{file}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    Import {
+        file: String,
+        line: Option<usize>,
+        message: String,
+    },
     #[error("database: {0}")]
     Database(#[from] diesel::result::Error),
     #[error("database pool: {0}")]
@@ -88,7 +95,7 @@ impl ResponseError for Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Unprocessable(_) | Error::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Federation(e) => match **e {
                 Fed::NotFound => StatusCode::NOT_FOUND,
                 Fed::ActivityBodyDigestInvalid | Fed::ActivitySignatureInvalid => {

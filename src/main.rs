@@ -1,4 +1,4 @@
-//! The `perch` command line: serve, set up, publish, follow and look at the queue.
+//! The `perch` command line: serve, set up, publish, import, follow and look at the queue.
 
 use clap::{Parser, Subcommand};
 use perch::{
@@ -70,6 +70,15 @@ enum Command {
     },
     /// Show the delivery queue per inbox: pending, retrying, delivered, dead
     Deliveries,
+    /// Import past posts, keeping their dates: a folder of Markdown files with front matter,
+    /// an Atom or RSS feed file, or a Mastodon account archive (its folder or its .zip).
+    /// Nothing is sent to followers unless --announce; importing again skips what is there.
+    Import {
+        path: PathBuf,
+        /// Deliver every imported post to followers as if it were new
+        #[arg(long)]
+        announce: bool,
+    },
     /// List comments (replies from the fediverse), or approve, hide, unhide or delete one
     Comments {
         /// Only the comments waiting for approval
@@ -321,6 +330,16 @@ async fn run(cli: Cli) -> Result<()> {
                     deliver_queued(&instance).await;
                     println!("rejected {handle}");
                 }
+            }
+            Ok(())
+        }
+        Command::Import { path, announce } => {
+            let instance = Instance::open(settings).await?;
+            let summary = services::import::import(&instance.data(), &path, announce).await?;
+            print!("{summary}");
+            if summary.deliveries > 0 {
+                deliver_queued(&instance).await;
+                println!("what could not be delivered yet stays queued for `perch serve`");
             }
             Ok(())
         }

@@ -25,6 +25,15 @@ pub enum Source {
     Note { text: String, markdown: bool },
     /// An article in Markdown, with optional front matter; a `# Title` heading if no title.
     Article { markdown: String },
+    /// HTML written elsewhere (imports): kept as it is, neither rendered nor scanned for
+    /// mentions. With a `name` it is an article, else a note. It may be empty (a post of only
+    /// images): the importer decides.
+    Html {
+        content: String,
+        name: Option<String>,
+        summary: Option<String>,
+        hashtags: Vec<String>,
+    },
 }
 
 impl Source {
@@ -32,6 +41,7 @@ impl Source {
         match self {
             Source::Note { text, .. } => text,
             Source::Article { markdown } => markdown,
+            Source::Html { content, .. } => content,
         }
     }
 }
@@ -115,6 +125,22 @@ pub async fn compose(data: &Data, source: &Source) -> Result<Composed> {
                 date: fm.date,
             }
         }
+        Source::Html {
+            content,
+            name,
+            summary,
+            hashtags,
+        } => Composed {
+            kind: if name.is_some() { "Article" } else { "Note" },
+            name: name.clone(),
+            summary: summary.clone(),
+            content: content.clone(),
+            tags: tag_array(data, hashtags, &[]),
+            hashtags: hashtags.clone(),
+            mentions: Vec::new(),
+            slug: name.as_deref().map(slugify).filter(|s| !s.is_empty()),
+            date: None,
+        },
     };
     Ok(composed)
 }

@@ -1,11 +1,12 @@
 //! Use-cases shared by the CLI, the web and (later) the client API: setting up the actor,
-//! publishing, following, answering follow requests. Services own the transaction and hand
+//! publishing, importing, following, answering follow requests. Services own the transaction and hand
 //! outgoing activities to the delivery queue.
 
 pub mod compose;
 pub mod edit;
 pub mod follow;
 pub mod followers;
+pub mod import;
 pub mod media;
 pub mod moderation;
 pub mod publish;

@@ -60,7 +60,8 @@ impl NewPost {
         )
     }
 
-    fn from(source: Source, visibility: Visibility) -> NewPost {
+    /// A post of `source` with the defaults: delivered now, dated now, nothing attached.
+    pub(crate) fn from(source: Source, visibility: Visibility) -> NewPost {
         NewPost {
             source,
             visibility,
@@ -109,9 +110,9 @@ pub async fn publish(data: &Data, new: NewPost) -> Result<Published> {
     Ok(published.0)
 }
 
-/// Inserts the post with its hashtags and mentions, and its Create with a delivery per inbox.
-/// Returns the inboxes queued.
-fn store(
+/// Inserts the post with its hashtags and mentions, and its Create with a delivery per inbox
+/// (none unless `new.deliver`), in the caller's transaction. Returns the inboxes queued.
+pub(crate) fn store(
     c: &mut Conn,
     state: &AppState,
     new: &NewPost,

@@ -9,7 +9,7 @@ use std::{
 };
 
 /// `perch` with the config of one test instance, given by environment variables.
-fn perch(dir: &std::path::Path, domain: &str) -> Command {
+pub(crate) fn perch(dir: &std::path::Path, domain: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_perch"));
     cmd.env_clear()
         .env("PERCH__FEDERATION__DEBUG", "true")
@@ -22,7 +22,7 @@ fn perch(dir: &std::path::Path, domain: &str) -> Command {
     cmd
 }
 
-fn ok(output: Output) -> String {
+pub(crate) fn ok(output: Output) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),

@@ -1,49 +1,18 @@
 //! Notes and articles as followers' servers see them: Markdown articles, mentions and
 //! hashtags, visibility, edits and deletes.
 
-use crate::support::{eventually, http, seed, spawn_app, spawn_app_with, TestApp};
+use crate::support::{
+    eventually, following, get_json, http, seed, spawn_app, spawn_app_with, TestApp,
+};
 use perch::{
     db::{
         models::*,
         queries::{activities, deliveries, objects},
     },
     domain::Visibility,
-    services::{edit, follow, publish},
+    services::{edit, publish},
 };
 use serde_json::Value;
-
-async fn following(follower: &TestApp, author: &TestApp) {
-    follow::follow(&follower.app.data(), &author.handle())
-        .await
-        .unwrap();
-    let id = author.actor_url();
-    eventually("the follow is accepted", || {
-        let id = id.clone();
-        async move {
-            follower
-                .query(move |c| {
-                    let Some(a) = perch::db::queries::actors::by_ap_id(c, &id)? else {
-                        return Ok(None);
-                    };
-                    perch::db::queries::follows::get(c, a.id, OUTGOING)
-                })
-                .await
-                .filter(|f| f.state == ACCEPTED)
-        }
-    })
-    .await;
-}
-
-async fn get_json(url: &str) -> (u16, Value) {
-    let res = http()
-        .get(url)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 async fn stored(at: &TestApp, ap_id: &str) -> Option<DbObject> {
     let id = ap_id.to_owned();

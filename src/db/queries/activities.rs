@@ -37,11 +37,14 @@ pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbActivity>> {
         .optional()?)
 }
 
-/// The public activities of the outbox, newest first.
+/// The public activities of the outbox, newest post first: by the post's `published`, so
+/// that imported posts take their place by their original dates.
 pub fn outbox(conn: &mut Conn, offset: i64, limit: i64) -> Result<Vec<DbActivity>> {
+    use crate::db::schema::objects;
     Ok(activities
+        .inner_join(objects::table.on(object_ap_id.eq(objects::ap_id.nullable())))
         .filter(local.eq(true).and(public.eq(true)).and(kind.eq("Create")))
-        .order(id.desc())
+        .order((objects::published.desc(), id.desc()))
         .offset(offset)
         .limit(limit)
         .select(DbActivity::as_select())

@@ -49,3 +49,16 @@ pub fn for_object(conn: &mut Conn, object: i64) -> Result<Vec<DbMedia>> {
         .select(DbMedia::as_select())
         .load(conn)?)
 }
+
+/// Deletes those of the media `ids` that no post took; returns their rows (for their files).
+pub fn delete_unattached(conn: &mut Conn, ids: &[i64]) -> Result<Vec<DbMedia>> {
+    let mut removed = Vec::new();
+    for chunk in ids.chunks(500) {
+        removed.extend(
+            diesel::delete(media.filter(id.eq_any(chunk).and(object_id.is_null())))
+                .returning(DbMedia::as_returning())
+                .get_results(conn)?,
+        );
+    }
+    Ok(removed)
+}

@@ -60,6 +60,30 @@ pub fn by_slug(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
         .optional()?)
 }
 
+/// The post imported from `key` (e.g. `mastodon:<id>`), if any.
+pub fn by_source_key(conn: &mut Conn, key: &str) -> Result<Option<DbObject>> {
+    Ok(objects
+        .filter(source_key.eq(key))
+        .select(DbObject::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Which of `keys` some post was already imported from.
+pub fn known_source_keys(conn: &mut Conn, keys: &[String]) -> Result<Vec<String>> {
+    let mut known = Vec::new();
+    // Well under SQLite's limit on bound parameters per statement.
+    for chunk in keys.chunks(500) {
+        known.extend(
+            objects
+                .filter(source_key.eq_any(chunk))
+                .select(source_key.assume_not_null())
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(known)
+}
+
 /// A local post named by its public id, its URL or its slug.
 pub fn find_local(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
     let wanted = wanted.trim();

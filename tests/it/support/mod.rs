@@ -107,3 +107,38 @@ pub fn http() -> reqwest::Client {
         .build()
         .expect("client")
 }
+
+/// `follower` follows `author`, and waits until the follow is accepted.
+pub async fn following(follower: &TestApp, author: &TestApp) {
+    perch::services::follow::follow(&follower.app.data(), &author.handle())
+        .await
+        .unwrap();
+    let id = author.actor_url();
+    eventually("the follow is accepted", || {
+        let id = id.clone();
+        async move {
+            follower
+                .query(move |c| {
+                    let Some(a) = perch::db::queries::actors::by_ap_id(c, &id)? else {
+                        return Ok(None);
+                    };
+                    perch::db::queries::follows::get(c, a.id, perch::db::models::OUTGOING)
+                })
+                .await
+                .filter(|f| f.state == perch::db::models::ACCEPTED)
+        }
+    })
+    .await;
+}
+
+/// GETs `url` as ActivityPub JSON: the status and the body (`null` if not JSON).
+pub async fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let res = http()
+        .get(url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
