@@ -134,7 +134,9 @@ pub async fn compose(data: &Data, source: &Source) -> Result<Composed> {
             kind: if name.is_some() { "Article" } else { "Note" },
             name: name.clone(),
             summary: summary.clone(),
-            content: content.clone(),
+            // HTML from elsewhere (a feed, an archive) goes through the same cleaner as
+            // comments: what it may do on the author's pages is what a comment may do.
+            content: crate::apub::sanitize::clean(content),
             tags: tag_array(data, hashtags, &[]),
             hashtags: hashtags.clone(),
             mentions: Vec::new(),

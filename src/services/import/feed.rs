@@ -1,8 +1,8 @@
 //! An Atom, RSS or JSON Feed file (read by feed-rs): an entry with a title and more than
 //! [`ARTICLE_MIN_CHARS`] of HTML content is an article, any other a note. Its date is its
-//! `published`, else its `updated`, else (neither given) the time of import. Content HTML is kept
-//! as the feed has it: it is the author's own, and sanitising remote HTML is a later issue's
-//! job (issue 3 leaves it open). Reads the file only.
+//! `published`, else its `updated`, else (neither given) the time of import. Content HTML is
+//! kept as the feed has it, less what the comment cleaner removes (`compose`, `Source::Html`).
+//! Reads the file only.
 
 use super::{bad, hashtag, new_post, Entry, Read};
 use crate::{domain::text, error::Result, services::compose::Source};
