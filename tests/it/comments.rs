@@ -445,3 +445,34 @@ async fn a_reply_to_an_unseen_comment_fetches_the_comment_first() {
         .await
         .is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_without_a_reply_is_kept_as_a_notification() {
+    let a = spawn_app().await;
+    let carol = Remote::start("carol").await;
+    let id = format!("{}/statuses/9", carol.actor_id);
+    let create = json!({
+        "id": format!("{id}/activity"),
+        "type": "Create",
+        "actor": carol.actor_id,
+        "object": {
+            "id": id,
+            "type": "Note",
+            "attributedTo": carol.actor_id,
+            "content": "<p>Have you read <span class=\"h-card\"><a href=\"#\">@me</a></span>'s Kafka notes?</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [a.actor_url()],
+            "tag": [{"type": "Mention", "href": a.actor_url(), "name": format!("@{}", a.handle())}],
+        }
+    });
+    let res = carol.post_signed(&a.url("/inbox"), &create).await;
+    assert_eq!(res.status(), 202);
+    let kept = stored(&a, &id).await.expect("the mentioning post is kept");
+    assert_eq!(kept.thread_root_id, None, "not a comment");
+    let recent = a.query(|c| notifications::recent(c, 10)).await;
+    assert_eq!(recent.len(), 1);
+    assert_eq!(
+        (recent[0].kind.as_str(), recent[0].object_id),
+        ("mention", Some(kept.id))
+    );
+}
