@@ -476,3 +476,30 @@ async fn a_mention_without_a_reply_is_kept_as_a_notification() {
         ("mention", Some(kept.id))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_followers_only_reply_is_not_shown_to_the_public() {
+    let a = spawn_app().await;
+    let post = publish::note(&a.app.data(), seed::NOTE_COMMENTS, Visibility::Public)
+        .await
+        .unwrap()
+        .post;
+    let dana = Remote::start("dana").await;
+    let mut private = reply_from(&dana, 1, &post.ap_id, "<p>Just between us.</p>");
+    let followers = json!([format!("{}/followers", dana.actor_id), a.actor_url()]);
+    private["to"] = followers.clone();
+    private["object"]["to"] = followers;
+    dana.post_signed(&a.url("/inbox"), &private).await;
+    let public = reply_from(&dana, 2, &post.ap_id, "<p>Out loud.</p>");
+    dana.post_signed(&a.url("/inbox"), &public).await;
+    let kept = stored(&a, &format!("{}/statuses/1", dana.actor_id))
+        .await
+        .expect("kept");
+    assert_eq!(kept.visibility, "private");
+    assert_eq!(
+        reply_ids(&post.ap_id).await,
+        [format!("{}/statuses/2", dana.actor_id)]
+    );
+    let html = page(&post.ap_id).await;
+    assert!(html.contains("Out loud.") && !html.contains("Just between us."));
+}

@@ -24,6 +24,7 @@ pub fn block_actor(conn: &mut Conn, actor: &DbActor) -> Result<bool> {
         .on_conflict_do_nothing()
         .execute(conn)?;
     hide_comments_of(conn, &[actor.id])?;
+    drop_follows_of(conn, &[actor.id])?;
     Ok(n > 0)
 }
 
@@ -39,6 +40,7 @@ pub fn block_domain(conn: &mut Conn, host: &str) -> Result<bool> {
         .select(schema::actors::id)
         .load(conn)?;
     hide_comments_of(conn, &ids)?;
+    drop_follows_of(conn, &ids)?;
     Ok(n > 0)
 }
 
@@ -60,6 +62,14 @@ pub fn list(conn: &mut Conn) -> Result<Vec<DbBlock>> {
         .order(id.asc())
         .select(DbBlock::as_select())
         .load(conn)?)
+}
+
+/// A blocked actor stops following the author (and being sent the author's posts).
+fn drop_follows_of(conn: &mut Conn, actor_ids: &[i64]) -> Result<()> {
+    use schema::follows::dsl as f;
+    diesel::delete(f::follows.filter(f::actor_id.eq_any(actor_ids).and(f::direction.eq(INCOMING))))
+        .execute(conn)?;
+    Ok(())
 }
 
 fn hide_comments_of(conn: &mut Conn, actor_ids: &[i64]) -> Result<()> {

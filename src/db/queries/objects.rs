@@ -237,6 +237,8 @@ pub fn visible_replies(conn: &mut Conn, parent: i64) -> Result<Vec<DbObject>> {
     Ok(objects
         .filter(parent_id.eq(parent))
         .filter(moderation.eq(VISIBLE).or(local.eq(true)))
+        // A followers-only or direct answer is between its author and its audience.
+        .filter(visibility.eq_any(["public", "unlisted"]))
         .filter(deleted_at.is_null().or(local.eq(false)))
         .order((published.asc(), id.asc()))
         .select(DbObject::as_select())

@@ -55,6 +55,8 @@ pub fn discussion(c: &mut Conn, state: &AppState, root: i64) -> Result<Discussio
     let shown: Vec<DbObject> = all
         .into_iter()
         .filter(|o| o.local || o.moderation.as_deref() == Some(VISIBLE))
+        // A followers-only or direct answer is between its author and its audience.
+        .filter(|o| crate::domain::Visibility::parse(&o.visibility).is_some_and(|v| v.is_public()))
         .collect();
     let authors: HashMap<i64, DbActor> = {
         use crate::db::schema::actors::dsl as a;
