@@ -5,24 +5,13 @@ use crate::{
     apub::protocol::{id_of, FollowResponse},
     db::{self, models::*, queries::follows},
     error::{Error, Result},
-    state::{AppState, Data},
+    state::Data,
 };
-use activitypub_federation::traits::ActivityHandler;
-use url::Url;
 
-#[async_trait::async_trait]
-impl ActivityHandler for FollowResponse {
-    type DataType = AppState;
-    type Error = Error;
+super::handler!(FollowResponse);
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, data: &Data) -> Result<()> {
+impl FollowResponse {
+    async fn check(&self, data: &Data) -> Result<()> {
         // An embedded Follow must be ours, of the actor who answers it.
         if let Some(follow) = self.object.as_object() {
             let by = follow.get("actor").and_then(id_of);
@@ -37,7 +26,7 @@ impl ActivityHandler for FollowResponse {
         Ok(())
     }
 
-    async fn receive(self, data: &Data) -> Result<()> {
+    async fn act(self, data: &Data) -> Result<()> {
         let target = sender(&self.actor, data).await?;
         let follow_id = id_of(&self.object).map(|u| u.to_string());
         let new_state = if self.kind == "Accept" {

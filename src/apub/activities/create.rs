@@ -15,24 +15,13 @@ use crate::{
         queries::{follows, notifications, objects},
     },
     error::{Error, Result},
-    state::{AppState, Data},
+    state::Data,
 };
-use activitypub_federation::traits::ActivityHandler;
-use url::Url;
 
-#[async_trait::async_trait]
-impl ActivityHandler for Create {
-    type DataType = AppState;
-    type Error = Error;
+super::handler!(Create);
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<()> {
+impl Create {
+    async fn check(&self, _data: &Data) -> Result<()> {
         if self.object.attributed_to != self.actor {
             return Err(Error::Forbidden(
                 "the object is attributed to another actor".into(),
@@ -46,7 +35,7 @@ impl ActivityHandler for Create {
         Ok(())
     }
 
-    async fn receive(self, data: &Data) -> Result<()> {
+    async fn act(self, data: &Data) -> Result<()> {
         let author = sender(&self.actor, data).await?;
         let note = self.object;
         if let Some(parent) = &note.in_reply_to {

@@ -8,25 +8,14 @@ use crate::{
         queries::{actors, objects},
     },
     error::{Error, Result},
-    state::{AppState, Data},
+    state::Data,
 };
-use activitypub_federation::traits::ActivityHandler;
 use diesel::prelude::*;
-use url::Url;
 
-#[async_trait::async_trait]
-impl ActivityHandler for Delete {
-    type DataType = AppState;
-    type Error = Error;
+super::handler!(Delete);
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<()> {
+impl Delete {
+    async fn check(&self, _data: &Data) -> Result<()> {
         let object = id_of(&self.object)
             .ok_or_else(|| Error::BadRequest("Delete without an object id".into()))?;
         crate::apub::same_origin_or(
@@ -37,7 +26,7 @@ impl ActivityHandler for Delete {
         Ok(())
     }
 
-    async fn receive(self, data: &Data) -> Result<()> {
+    async fn act(self, data: &Data) -> Result<()> {
         let Some(object) = id_of(&self.object) else {
             return Ok(());
         };

@@ -13,24 +13,13 @@ use crate::{
     delivery,
     domain::Urls,
     error::{Error, Result},
-    state::{AppState, Data},
+    state::Data,
 };
-use activitypub_federation::traits::ActivityHandler;
-use url::Url;
 
-#[async_trait::async_trait]
-impl ActivityHandler for Follow {
-    type DataType = AppState;
-    type Error = Error;
+super::handler!(Follow);
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, data: &Data) -> Result<()> {
+impl Follow {
+    async fn check(&self, data: &Data) -> Result<()> {
         if !is_us(&self.object, data) {
             return Err(Error::Unprocessable(format!(
                 "this server has one actor; {} is not it",
@@ -40,7 +29,7 @@ impl ActivityHandler for Follow {
         Ok(())
     }
 
-    async fn receive(self, data: &Data) -> Result<()> {
+    async fn act(self, data: &Data) -> Result<()> {
         let follower = sender(&self.actor, data).await?;
         let locked = data.settings.actor.locked;
         let urls = data.urls.clone();

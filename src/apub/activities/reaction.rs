@@ -10,10 +10,8 @@ use crate::{
         queries::{notifications, objects, reactions},
     },
     error::{Error, Result},
-    state::{AppState, Data},
+    state::Data,
 };
-use activitypub_federation::traits::ActivityHandler;
-use url::Url;
 
 /// The reaction kind and the notification it makes, by activity type.
 pub fn kinds(activity_type: &str) -> Option<(&'static str, &'static str)> {
@@ -24,25 +22,16 @@ pub fn kinds(activity_type: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-#[async_trait::async_trait]
-impl ActivityHandler for Reaction {
-    type DataType = AppState;
-    type Error = Error;
+super::handler!(Reaction);
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<()> {
+impl Reaction {
+    async fn check(&self, _data: &Data) -> Result<()> {
         id_of(&self.object)
             .map(|_| ())
             .ok_or_else(|| Error::BadRequest(format!("{} without an object", self.kind)))
     }
 
-    async fn receive(self, data: &Data) -> Result<()> {
+    async fn act(self, data: &Data) -> Result<()> {
         let Some((kind, notification)) = kinds(&self.kind) else {
             return Ok(());
         };

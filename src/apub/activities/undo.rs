@@ -10,24 +10,14 @@ use crate::{
         queries::{follows, notifications, objects, reactions},
     },
     error::{Error, Result},
-    state::{AppState, Data},
+    state::Data,
 };
-use activitypub_federation::{fetch::object_id::ObjectId, traits::ActivityHandler};
-use url::Url;
+use activitypub_federation::fetch::object_id::ObjectId;
 
-#[async_trait::async_trait]
-impl ActivityHandler for Undo {
-    type DataType = AppState;
-    type Error = Error;
+super::handler!(Undo);
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<()> {
+impl Undo {
+    async fn check(&self, _data: &Data) -> Result<()> {
         // Only what the actor did can be undone by them.
         let inner_actor = self.object.get("actor").and_then(id_of);
         if inner_actor.is_some_and(|a| a != self.actor) {
@@ -38,7 +28,7 @@ impl ActivityHandler for Undo {
         Ok(())
     }
 
-    async fn receive(self, data: &Data) -> Result<()> {
+    async fn act(self, data: &Data) -> Result<()> {
         let inner_kind = self
             .object
             .get("type")

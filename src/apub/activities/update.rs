@@ -13,10 +13,9 @@ use crate::{
         queries::{notifications, objects},
     },
     error::{Error, Result},
-    state::{AppState, Data},
+    state::Data,
 };
-use activitypub_federation::traits::{ActivityHandler, Object};
-use url::Url;
+use activitypub_federation::traits::Object;
 
 const ACTOR_TYPES: [&str; 5] = ["Person", "Service", "Application", "Group", "Organization"];
 
@@ -28,19 +27,10 @@ fn object_kind(update: &Update) -> &str {
         .unwrap_or("")
 }
 
-#[async_trait::async_trait]
-impl ActivityHandler for Update {
-    type DataType = AppState;
-    type Error = Error;
+super::handler!(Update);
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<()> {
+impl Update {
+    async fn check(&self, _data: &Data) -> Result<()> {
         let object = id_of(&self.object)
             .ok_or_else(|| Error::BadRequest("Update without an object id".into()))?;
         crate::apub::same_origin_or(
@@ -56,7 +46,7 @@ impl ActivityHandler for Update {
         Ok(())
     }
 
-    async fn receive(self, data: &Data) -> Result<()> {
+    async fn act(self, data: &Data) -> Result<()> {
         if ACTOR_TYPES.contains(&object_kind(&self)) {
             let person: Person = serde_json::from_value(self.object)
                 .map_err(|e| Error::BadRequest(format!("malformed actor in Update: {e}")))?;
