@@ -70,6 +70,10 @@ enum Command {
     },
     /// Show the delivery queue per inbox: pending, retrying, delivered, dead
     Deliveries,
+    /// Write a consistent copy of the database to FILE (safe while perch serve runs)
+    Backup { file: PathBuf },
+    /// Check the database's integrity and the actor's key pair
+    Check,
     /// Import past posts, keeping their dates: a folder of Markdown files with front matter,
     /// an Atom or RSS feed file, or a Mastodon account archive (its folder or its .zip).
     /// Nothing is sent to followers unless --announce; importing again skips what is there.
@@ -396,6 +400,24 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             );
             Ok(())
+        }
+        Command::Backup { file } => {
+            let db = perch::db::Db::open(&settings.database_path(), 1)?;
+            let bytes = services::maintenance::backup(&db, &file)?;
+            println!("backed up to {} ({bytes} bytes)", file.display());
+            Ok(())
+        }
+        Command::Check => {
+            let db = perch::db::Db::open(&settings.database_path(), 1)?;
+            let (report, ok) = services::maintenance::check(&db)?;
+            for line in report {
+                println!("{line}");
+            }
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::Internal("some checks failed".into()))
+            }
         }
         Command::Deliveries => {
             let instance = Instance::open(settings).await?;

@@ -7,6 +7,7 @@ pub mod edit;
 pub mod follow;
 pub mod followers;
 pub mod import;
+pub mod maintenance;
 pub mod media;
 pub mod moderation;
 pub mod publish;

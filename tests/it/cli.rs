@@ -119,6 +119,34 @@ async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
         "{queue}"
     );
 
+    // A consistent copy while the server runs, and a check of the live database and keys.
+    let copy = dir.path().join("backups/perch-copy.db");
+    let out = cli(&["backup", copy.to_str().unwrap()]);
+    assert!(out.starts_with("backed up to"), "{out}");
+    let backup = perch::db::Db::open(&copy, 1).unwrap();
+    let url2 = url.clone();
+    let in_copy = backup
+        .run(move |c| objects::by_ap_id(c, &url2))
+        .await
+        .unwrap();
+    assert!(in_copy.is_some(), "the copy has the note");
+    let report = cli(&["check"]);
+    for line in [
+        "database integrity: ok",
+        "foreign keys: ok",
+        "actor keys: ok",
+    ] {
+        assert!(report.contains(line), "{report}");
+    }
+    let again = perch(dir.path(), &domain)
+        .args(["backup", copy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+
     let mut passwd = perch(dir.path(), &domain)
         .arg("passwd")
         .stdin(Stdio::piped())
