@@ -260,3 +260,18 @@ async fn the_home_page_answers_for_people() {
         assert!(res.text().await.unwrap().contains("@me@localhost"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_at_the_actor_url_is_sent_to_the_profile_page() {
+    let app = spawn_app().await;
+    let res = http()
+        .get(app.actor_url())
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], app.url("/@me"));
+    let res = http().get(app.actor_url()).send().await.unwrap();
+    assert_eq!(res.status(), 200, "no Accept header: the actor document");
+}
