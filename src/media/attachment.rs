@@ -4,6 +4,14 @@
 use crate::{db::models::DbMedia, domain::Urls};
 use serde_json::{json, Value};
 
+/// Where a media row is served: our own `/media/` file, or the remote URL it was linked from.
+pub fn url_of(urls: &Urls, m: &DbMedia) -> Option<String> {
+    match (&m.file_name, &m.remote_url) {
+        (Some(file), _) => Some(urls.media(file).to_string()),
+        (None, remote) => remote.clone(),
+    }
+}
+
 /// The attachment object for `m`; `name` is always there (null without alt text), the size
 /// and blurhash only when known. Needs `blurhash` in the `@context` (`toot:blurhash`).
 pub fn to_attachment(urls: &Urls, m: &DbMedia) -> Value {
@@ -12,11 +20,7 @@ pub fn to_attachment(urls: &Urls, m: &DbMedia) -> Value {
     } else {
         "Document"
     };
-    let url = match (&m.file_name, &m.remote_url) {
-        (Some(file), _) => Value::String(urls.media(file).to_string()),
-        (None, Some(remote)) => Value::String(remote.clone()),
-        (None, None) => Value::Null,
-    };
+    let url = url_of(urls, m).map_or(Value::Null, Value::String);
     let mut out = json!({
         "type": kind,
         "mediaType": m.media_type,

@@ -11,7 +11,7 @@ mod inspect;
 mod store;
 mod strip;
 
-pub use attachment::to_attachment;
+pub use attachment::{to_attachment, url_of};
 pub use format::Format;
 pub use inspect::{Inspected, MAX_PIXELS};
 pub use store::{file_format, media_dir, remove, save};

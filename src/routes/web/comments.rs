@@ -176,19 +176,7 @@ fn view(state: &AppState, o: &DbObject, author: &DbActor, media: &[DbMedia]) -> 
         deleted,
         images: media
             .iter()
-            .filter_map(|m| {
-                let url = match (&m.file_name, &m.remote_url) {
-                    (Some(f), _) => state.urls.media(f).to_string(),
-                    (None, Some(r)) => r.clone(),
-                    _ => return None,
-                };
-                Some(ImageView {
-                    url,
-                    alt: m.description.clone().unwrap_or_default(),
-                    width: m.width,
-                    height: m.height,
-                })
-            })
+            .filter_map(|m| ImageView::of(&state.urls, m))
             .collect(),
         children: Vec::new(),
     }

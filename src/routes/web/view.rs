@@ -207,17 +207,19 @@ fn image(data: &Data, m: &DbMedia) -> Option<ImageView> {
     if !m.media_type.starts_with("image/") {
         return None;
     }
-    let url = match (&m.file_name, &m.remote_url) {
-        (Some(file), _) => data.urls.media(file).to_string(),
-        (None, Some(remote)) => remote.clone(),
-        (None, None) => return None,
-    };
-    Some(ImageView {
-        url,
-        alt: m.description.clone().unwrap_or_default(),
-        width: m.width,
-        height: m.height,
-    })
+    ImageView::of(&data.urls, m)
+}
+
+impl ImageView {
+    /// Any attachment, by its URL and alt text.
+    pub fn of(urls: &crate::domain::Urls, m: &DbMedia) -> Option<ImageView> {
+        Some(ImageView {
+            url: crate::media::url_of(urls, m)?,
+            alt: m.description.clone().unwrap_or_default(),
+            width: m.width,
+            height: m.height,
+        })
+    }
 }
 
 /// Older/newer links of a paged list.
