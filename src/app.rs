@@ -62,6 +62,7 @@ impl Instance {
             local: Arc::new(LocalActor { actor, signer }),
             http: http.clone(),
             queue: Queue::default(),
+            limits: Arc::new(crate::api::limits::Limits::new(&settings.api)),
         };
         let config = FederationConfig::builder()
             .domain(settings.server.domain.clone())

@@ -34,6 +34,7 @@ pub struct Settings {
     pub federation: Federation,
     pub delivery: Delivery,
     pub media: Media,
+    pub api: Api,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,6 +120,17 @@ pub struct Delivery {
 pub struct Media {
     /// The largest upload accepted, in bytes.
     pub max_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    /// Login attempts (the login page and the password grant) allowed per client address...
+    pub login_attempts: u32,
+    /// ...and app registrations...
+    pub app_registrations: u32,
+    /// ...in this many seconds.
+    pub limit_window_seconds: u64,
 }
 
 impl Delivery {

@@ -15,6 +15,8 @@ pub struct AppState {
     pub local: Arc<LocalActor>,
     pub http: reqwest::Client,
     pub queue: Queue,
+    /// Rate limits of the client API.
+    pub limits: Arc<crate::api::limits::Limits>,
 }
 
 /// The one local actor, loaded once at start.

@@ -11,6 +11,7 @@ use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     well_known::configure(cfg);
+    crate::api::configure(cfg);
     media::configure(cfg);
     web::configure(cfg);
     federation::configure(cfg);

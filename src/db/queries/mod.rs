@@ -8,6 +8,7 @@ pub mod deliveries;
 pub mod follows;
 pub mod media;
 pub mod notifications;
+pub mod oauth;
 pub mod objects;
 pub mod pages;
 pub mod reactions;
