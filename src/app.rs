@@ -137,8 +137,10 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(FederationMiddleware::new(config.clone()))
+            // `/oauth/authorize/` (toot) and `/api/v1/instance/` (Mastodon.py) are the same
+            // routes without the slash, as on Mastodon.
             .wrap(actix_web::middleware::NormalizePath::new(
-                actix_web::middleware::TrailingSlash::MergeOnly,
+                actix_web::middleware::TrailingSlash::Trim,
             ))
             .app_data(web::JsonConfig::default().limit(routes::federation::INBOX_BODY_LIMIT))
             .configure(routes::configure)

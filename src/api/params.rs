@@ -82,7 +82,8 @@ impl Params {
             Some(list) => match self.values.get_mut(list) {
                 Some(Value::Array(items)) => items.push(value),
                 _ => {
-                    self.values.insert(list.to_owned(), Value::Array(vec![value]));
+                    self.values
+                        .insert(list.to_owned(), Value::Array(vec![value]));
                 }
             },
             None => {
@@ -165,9 +166,13 @@ impl Params {
             Value::String(s) => match s.to_ascii_lowercase().as_str() {
                 "true" | "1" | "on" | "yes" => Ok(Some(true)),
                 "false" | "0" | "off" | "no" | "" => Ok(Some(false)),
-                _ => Err(Error::Unprocessable(format!("`{key}` must be true or false"))),
+                _ => Err(Error::Unprocessable(format!(
+                    "`{key}` must be true or false"
+                ))),
             },
-            _ => Err(Error::Unprocessable(format!("`{key}` must be true or false"))),
+            _ => Err(Error::Unprocessable(format!(
+                "`{key}` must be true or false"
+            ))),
         }
     }
 

@@ -105,7 +105,9 @@ mod tests {
     fn unknown_scopes_are_refused_and_subsets_are_checked() {
         assert!(Scopes::parse("read admin:write").is_err());
         let app = Scopes::parse("read write follow push").expect("valid");
-        assert!(Scopes::parse("read:accounts write").expect("valid").within(&app));
+        assert!(Scopes::parse("read:accounts write")
+            .expect("valid")
+            .within(&app));
         assert!(!app.within(&Scopes::parse("read").expect("valid")));
         assert_eq!(Scopes::parse("").expect("valid").to_string(), "read");
     }

@@ -5,6 +5,7 @@
 mod support;
 
 mod cli;
+mod client;
 mod comments;
 mod delivery;
 mod discovery;

@@ -15,7 +15,9 @@ pub async fn create(data: Data, params: Params) -> ApiResult<HttpResponse> {
         .str("client_name")
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty())
-        .ok_or_else(|| ApiError::unprocessable("Validation failed: Application name can't be blank"))?;
+        .ok_or_else(|| {
+            ApiError::unprocessable("Validation failed: Application name can't be blank")
+        })?;
     let redirect_uris: Vec<String> = match params.value("redirect_uris") {
         Some(serde_json::Value::Array(_)) => params.list("redirect_uris"),
         _ => params

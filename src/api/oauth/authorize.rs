@@ -51,7 +51,9 @@ pub async fn check(data: &Data, request: &AuthRequest) -> Result<Checked> {
         .db
         .run(move |c| oauth::app_by_client_id(c, &client_id))
         .await?
-        .ok_or_else(|| Error::BadRequest("This app is not registered here (unknown client_id).".into()))?;
+        .ok_or_else(|| {
+            Error::BadRequest("This app is not registered here (unknown client_id).".into())
+        })?;
     let redirect = request.redirect_uri.trim();
     let registered = app.redirect_uris.lines().any(|u| u == redirect);
     // An app that registered one URI may leave it out of the request.

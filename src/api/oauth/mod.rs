@@ -53,7 +53,11 @@ pub fn issue_token(
 }
 
 /// The app with this client id, if its secret matches.
-pub fn authenticate_app(c: &mut Conn, client_id: &str, client_secret: &str) -> Result<Option<DbApp>> {
+pub fn authenticate_app(
+    c: &mut Conn,
+    client_id: &str,
+    client_secret: &str,
+) -> Result<Option<DbApp>> {
     Ok(oauth::app_by_client_id(c, client_id)?.filter(|app| {
         let given = hash(client_secret);
         constant_time_eq(given.as_bytes(), app.secret_hash.as_bytes())

@@ -30,7 +30,11 @@ fn client_credentials(req: &HttpRequest, params: &Params) -> (String, String) {
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.split_once(':').map(|(a, b)| (a.to_owned(), b.to_owned())));
     basic.unwrap_or_else(|| {
@@ -58,7 +62,13 @@ pub async fn token(data: Data, req: HttpRequest, params: Params) -> ApiResult<Ht
     let requested = match params.str("scope").or_else(|| params.str("scopes")) {
         Some(s) => match Scopes::parse(&s) {
             Ok(s) => Some(s),
-            Err(e) => return Ok(refuse(StatusCode::BAD_REQUEST, "invalid_scope", &e.to_string())),
+            Err(e) => {
+                return Ok(refuse(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    &e.to_string(),
+                ))
+            }
         },
         None => None,
     };
@@ -120,7 +130,10 @@ pub async fn token(data: Data, req: HttpRequest, params: Params) -> ApiResult<Ht
 fn username_matches(data: &Data, given: &str) -> bool {
     let given = given.trim().trim_start_matches('@').to_ascii_lowercase();
     let user = data.local.actor.username.to_ascii_lowercase();
-    let acct = format!("{user}@{}", data.settings.server.domain.to_ascii_lowercase());
+    let acct = format!(
+        "{user}@{}",
+        data.settings.server.domain.to_ascii_lowercase()
+    );
     given == user || given == acct
 }
 
@@ -136,11 +149,15 @@ async fn redeem_code(
         .run(move |c| db::write(c, |c| oauth::take_code(c, &code_hash)))
         .await?;
     let Some(code) = code.filter(|c| c.app_id == app.id && c.expires_at > db::now()) else {
-        return Ok(Err("The authorization code is invalid, expired, used, or was issued to another client."));
+        return Ok(Err(
+            "The authorization code is invalid, expired, used, or was issued to another client.",
+        ));
     };
     let redirect = params.str("redirect_uri").unwrap_or_default();
     if redirect != code.redirect_uri {
-        return Ok(Err("The redirect URI does not match the one the code was issued for."));
+        return Ok(Err(
+            "The redirect URI does not match the one the code was issued for.",
+        ));
     }
     if let Some(challenge) = &code.code_challenge {
         let verifier = params.str("code_verifier").unwrap_or_default();

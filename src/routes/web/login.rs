@@ -42,11 +42,18 @@ pub async fn get(data: Data, req: HttpRequest) -> HttpResponse {
     let result = async {
         let checked = authorize::check(&data, &request).await?;
         let csrf = secret();
-        page(&data, &request, &checked, &csrf, View::Form { error: None }, StatusCode::OK)
-            .map(|mut response| {
-                let _ = response.add_cookie(&csrf_cookie(&data, &csrf));
-                response
-            })
+        page(
+            &data,
+            &request,
+            &checked,
+            &csrf,
+            View::Form { error: None },
+            StatusCode::OK,
+        )
+        .map(|mut response| {
+            let _ = response.add_cookie(&csrf_cookie(&data, &csrf));
+            response
+        })
     }
     .await;
     super::respond(&data, result)
@@ -91,7 +98,13 @@ async fn submit(
     }
     let checked = authorize::check(data, &request).await?;
     if field("decision") == "deny" {
-        return finish(data, &request, &checked, &token, request.denied(&checked.app));
+        return finish(
+            data,
+            &request,
+            &checked,
+            &token,
+            request.denied(&checked.app),
+        );
     }
     limits::login(data, req)?;
     let db = data.db.clone();
@@ -101,7 +114,14 @@ async fn submit(
         let view = View::Form {
             error: Some("That password is not right."),
         };
-        return page(data, &request, &checked, &token, view, StatusCode::UNAUTHORIZED);
+        return page(
+            data,
+            &request,
+            &checked,
+            &token,
+            view,
+            StatusCode::UNAUTHORIZED,
+        );
     }
     let granted = authorize::grant(data, &request, checked.clone()).await?;
     finish(data, &request, &checked, &token, granted)
@@ -123,9 +143,14 @@ fn finish(
         Granted::ShowCode(code) if code.is_empty() => {
             page(data, request, checked, csrf, View::Denied, StatusCode::OK)
         }
-        Granted::ShowCode(code) => {
-            page(data, request, checked, csrf, View::Code(&code), StatusCode::OK)
-        }
+        Granted::ShowCode(code) => page(
+            data,
+            request,
+            checked,
+            csrf,
+            View::Code(&code),
+            StatusCode::OK,
+        ),
     }
 }
 
@@ -171,7 +196,12 @@ fn page(
         code,
         denied,
     };
-    html_with_csp(status, "login.html", ctx, &csp_for(&request.redirect_for(&checked.app)))
+    html_with_csp(
+        status,
+        "login.html",
+        ctx,
+        &csp_for(&request.redirect_for(&checked.app)),
+    )
 }
 
 /// The page's policy: the form may post here, and the answer may redirect to the app (browsers

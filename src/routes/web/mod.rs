@@ -40,9 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/style.css", web::get().to(style::css))
         .route("/static/avatar.png", web::get().to(style::avatar))
         .route("/oauth/authorize", web::get().to(login::get))
-        .route("/oauth/authorize/", web::get().to(login::get))
         .route("/oauth/authorize", web::post().to(login::post))
-        .route("/oauth/authorize/", web::post().to(login::post))
         .default_service(web::to(error::not_found));
 }
 

@@ -37,9 +37,8 @@ pub async fn avatar() -> HttpResponse {
         let img = image::RgbImage::from_fn(size, size, |x, y| {
             let (x, y) = (x as f32 + 0.5, y as f32 + 0.5);
             let head = (x - 64.0).powi(2) + (y - 50.0).powi(2) < 22.0f32.powi(2);
-            let shoulders = (x - 64.0).powi(2) / 44.0f32.powi(2)
-                + (y - 128.0).powi(2) / 42.0f32.powi(2)
-                < 1.0;
+            let shoulders =
+                (x - 64.0).powi(2) / 44.0f32.powi(2) + (y - 128.0).powi(2) / 42.0f32.powi(2) < 1.0;
             if head || shoulders {
                 image::Rgb([0xf3, 0xf1, 0xec])
             } else {
