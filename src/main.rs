@@ -27,6 +27,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum TokenAction {
+    /// Prints a new token for scripts (send it as `Authorization: Bearer TOKEN`)
+    Create {
+        /// Space-separated scopes (read, write, follow, push, or sub-scopes like write:statuses)
+        #[arg(long, default_value = "read write follow push")]
+        scopes: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Run the server (the default with no command)
     Serve,
@@ -34,6 +44,11 @@ enum Command {
     Init,
     /// Set the author's login password, read from standard input
     Passwd,
+    /// Access tokens for the client API
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Apply pending database migrations (start-up does this too)
     Migrate,
     /// Publish a note or an article to your followers
@@ -201,6 +216,23 @@ async fn run(cli: Cli) -> Result<()> {
             let instance = Instance::open(settings).await?;
             services::setup::set_password(&instance.state().db, password)?;
             println!("password set");
+            Ok(())
+        }
+        Command::Token {
+            action: TokenAction::Create { scopes },
+        } => {
+            let scopes = perch::api::scopes::Scopes::parse(&scopes)?;
+            let instance = Instance::open(settings).await?;
+            let (_, token) = instance
+                .state()
+                .db
+                .run(move |c| {
+                    perch::db::write(c, |c| {
+                        perch::api::oauth::issue_token(c, None, &scopes, true)
+                    })
+                })
+                .await?;
+            println!("{token}");
             Ok(())
         }
         Command::Migrate => {

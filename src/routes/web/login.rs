@@ -187,7 +187,7 @@ fn page(
         meta => val(&Meta::new("Log in", format!("Allow {} to use this account", checked.app.name))),
         app_name => checked.app.name.clone(),
         app_website => checked.app.website.clone().filter(|w| w.starts_with("https://") || w.starts_with("http://")),
-        scopes => checked.scopes.list().to_vec(),
+        scopes => checked.scopes.list().iter().map(|s| describe(s)).collect::<Vec<_>>(),
         hidden,
         csrf,
         username => data.local.actor.username.clone(),
@@ -228,4 +228,17 @@ fn csrf_cookie(data: &Data, token: &str) -> Cookie<'static> {
         // Plain http is only allowed in debug mode; everywhere else the cookie is https-only.
         .secure(!data.settings.federation.debug)
         .finish()
+}
+
+/// What a scope lets an app do, in words.
+fn describe(scope: &str) -> String {
+    let what = match scope {
+        "read" => "read your posts, comments, notifications and account",
+        "write" => "post, edit and delete, upload images, and moderate comments",
+        "follow" => "follow, unfollow and block accounts",
+        "push" => "receive push notifications",
+        "profile" => "see your profile",
+        other => return other.to_owned(),
+    };
+    format!("{what} ({scope})")
 }
