@@ -120,3 +120,48 @@ async fn twenty_wrong_passwords_are_rate_limited_and_the_right_one_works_after_t
     let body: serde_json::Value = ok.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_from_perch_token_create_works_within_its_scopes_only() {
+    let app = crate::support::spawn_app().await;
+    let out = crate::cli::perch(app.dir.path(), &app.domain())
+        .args(["token", "create", "--scopes", "read"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.len() >= 40);
+    let client = reqwest::Client::new();
+    let me = client
+        .get(app.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let posted = client
+        .post(app.url("/api/v1/statuses"))
+        .bearer_auth(&token)
+        .form(&[("status", "not with a read token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 403);
+    let body: serde_json::Value = posted.json().await.unwrap();
+    assert_eq!(
+        body["error"],
+        "This action is outside the authorized scopes"
+    );
+    let stored: String = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use perch::db::schema::oauth_tokens::dsl as t;
+            Ok(t::oauth_tokens.select(t::token_hash).first(c)?)
+        })
+        .await;
+    assert_ne!(stored, token, "only the hash is stored");
+}
