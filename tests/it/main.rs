@@ -12,6 +12,7 @@ mod federation;
 mod fixtures;
 mod import;
 pub mod media;
+mod message_signatures;
 mod posts;
 mod signatures;
 mod web;

@@ -94,14 +94,16 @@ impl Remote {
                         let inbox = inbox.clone();
                         async move {
                             let mut inbox = inbox.lock().expect("lock");
+                            let header = |name: &str| {
+                                req.headers()
+                                    .get(name)
+                                    .and_then(|v| v.to_str().ok())
+                                    .map(str::to_owned)
+                            };
                             let status = inbox.script.pop_front().or(inbox.fallback).unwrap_or(202);
                             inbox.received.push(Received {
                                 status,
-                                signature: req
-                                    .headers()
-                                    .get("signature")
-                                    .and_then(|v| v.to_str().ok())
-                                    .map(str::to_owned),
+                                signature: header("signature"),
                                 body: serde_json::from_slice(&body).unwrap_or(Value::Null),
                             });
                             HttpResponse::build(
@@ -192,6 +194,18 @@ impl Remote {
 
     pub async fn post_signed(&self, inbox: &str, body: &Value) -> reqwest::Response {
         self.post_signed_at(inbox, body, Utc::now()).await
+    }
+
+    /// POSTs `body` to `inbox` signed the RFC 9421 way, as Mastodon 4.5 does.
+    pub async fn post_rfc9421(&self, inbox: &str, body: &Value) -> reqwest::Response {
+        let bytes = serde_json::to_vec(body).expect("json");
+        let headers = self.signer.sign_post_rfc9421(
+            &url::Url::parse(inbox).expect("url"),
+            &bytes,
+            "application/activity+json",
+            Utc::now(),
+        );
+        send(inbox, bytes, headers).await
     }
 }
 
