@@ -185,6 +185,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signature_formats (host) {
+        host -> Text,
+        format -> Text,
+        checked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(account -> actors (actor_id));
 diesel::joinable!(follows -> actors (actor_id));
 diesel::joinable!(objects -> actors (actor_id));
@@ -212,4 +220,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reactions,
     blocks,
     notifications,
+    signature_formats,
 );

@@ -8,6 +8,7 @@ mod cli;
 mod comments;
 mod delivery;
 mod discovery;
+mod double_knock;
 mod federation;
 mod fixtures;
 mod import;

@@ -11,3 +11,4 @@ pub mod notifications;
 pub mod objects;
 pub mod pages;
 pub mod reactions;
+pub mod signature_formats;

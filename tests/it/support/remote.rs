@@ -17,6 +17,8 @@ use std::{
 pub struct Received {
     pub status: u16,
     pub signature: Option<String>,
+    /// Set when the request was signed the RFC 9421 way.
+    pub signature_input: Option<String>,
     pub body: Value,
 }
 
@@ -28,6 +30,8 @@ struct Inbox {
     received: Vec<Received>,
     script: VecDeque<u16>,
     fallback: Option<u16>,
+    /// Answer 401 to RFC 9421 signatures, as a server that knows only draft-cavage does.
+    cavage_only: bool,
 }
 
 pub struct Remote {
@@ -100,10 +104,16 @@ impl Remote {
                                     .and_then(|v| v.to_str().ok())
                                     .map(str::to_owned)
                             };
-                            let status = inbox.script.pop_front().or(inbox.fallback).unwrap_or(202);
+                            let signature_input = header("signature-input");
+                            let status = if signature_input.is_some() && inbox.cavage_only {
+                                401
+                            } else {
+                                inbox.script.pop_front().or(inbox.fallback).unwrap_or(202)
+                            };
                             inbox.received.push(Received {
                                 status,
                                 signature: header("signature"),
+                                signature_input,
                                 body: serde_json::from_slice(&body).unwrap_or(Value::Null),
                             });
                             HttpResponse::build(
@@ -147,6 +157,11 @@ impl Remote {
     /// The answer once the script has run out (202 unless set).
     pub fn answer_always(&self, status: Option<u16>) {
         self.inbox.lock().expect("lock").fallback = status;
+    }
+
+    /// From now on, answer 401 to RFC 9421 signatures (draft-cavage ones are taken).
+    pub fn accept_only_cavage(&self) {
+        self.inbox.lock().expect("lock").cavage_only = true;
     }
 
     pub fn received(&self) -> Vec<Received> {
