@@ -6,7 +6,10 @@
 //! to switch formats.
 
 use crate::{
-    apub::{signatures::host_of, ACTIVITY_JSON},
+    apub::{
+        signatures::{host_of, off_thread},
+        ACTIVITY_JSON,
+    },
     db::{self, queries::signature_formats as formats},
     state::AppState,
 };
@@ -92,15 +95,11 @@ async fn send(
 ) -> Result<reqwest::Response, reqwest::Error> {
     let headers = {
         let (signer, url, body) = (state.local.signer.clone(), url.clone(), body.to_vec());
-        let sign = move || match format {
+        off_thread(move || match format {
             Format::Rfc9421 => signer.sign_post_rfc9421(&url, &body, ACTIVITY_JSON, Utc::now()),
             Format::Cavage => signer.sign_post(&url, &body, ACTIVITY_JSON, Utc::now()),
-        };
-        // RSA signing takes a millisecond or two: off the async threads.
-        match tokio::task::spawn_blocking(sign.clone()).await {
-            Ok(h) => h,
-            Err(_) => sign(),
-        }
+        })
+        .await
     };
     let mut request = state
         .http

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod authorized_fetch;
 mod cli;
 mod comments;
 mod delivery;

@@ -6,3 +6,6 @@ CREATE TABLE signature_formats (
     format TEXT NOT NULL CHECK (format IN ('rfc9421', 'cavage')),
     checked_at TIMESTAMP NOT NULL
 );
+
+-- Signed fetches name a key, not an actor.
+CREATE INDEX actors_public_key_id ON actors (public_key_id);

@@ -398,6 +398,15 @@ impl RequestSigner {
     }
 }
 
+/// Runs `sign` on a blocking thread: an RSA signature takes a millisecond or two, too long
+/// for the async threads. (Should that thread fail, it signs here instead.)
+pub async fn off_thread<T: Send + 'static>(sign: impl FnOnce() -> T + Clone + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(sign.clone()).await {
+        Ok(signed) => signed,
+        Err(_) => sign(),
+    }
+}
+
 /// `host[:port]` as the Host header carries it.
 pub fn host_of(url: &url::Url) -> String {
     match (url.host_str(), url.port()) {

@@ -224,6 +224,39 @@ impl Remote {
     }
 }
 
+impl Remote {
+    /// GETs `url` as ActivityPub JSON, signed by this actor (the RFC 9421 way or draft-cavage).
+    pub async fn get_signed(&self, url: &str, rfc9421: bool) -> reqwest::Response {
+        self.get_signed_by(&self.signer, url, rfc9421, Utc::now())
+            .await
+    }
+
+    /// GETs `url` signed by `signer` at `date`.
+    pub async fn get_signed_by(
+        &self,
+        signer: &RequestSigner,
+        url: &str,
+        rfc9421: bool,
+        date: DateTime<Utc>,
+    ) -> reqwest::Response {
+        let parsed = url::Url::parse(url).expect("url");
+        let headers = if rfc9421 {
+            signer.sign_get_rfc9421(&parsed, date)
+        } else {
+            signer.sign_get(&parsed, date)
+        };
+        let mut req = super::http()
+            .get(url)
+            .header("accept", "application/activity+json");
+        for (name, value) in headers {
+            if name != "host" {
+                req = req.header(name, value);
+            }
+        }
+        req.send().await.expect("send")
+    }
+}
+
 /// POSTs raw bytes with the given headers (the Host header is reqwest's own).
 pub async fn send(
     url: &str,
