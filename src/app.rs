@@ -68,7 +68,11 @@ impl Instance {
             .domain(settings.server.domain.clone())
             .app_data(state.clone())
             .debug(settings.federation.debug)
-            .client(reqwest_middleware::ClientBuilder::new(http.clone()).build())
+            .client(crate::apub::signed_fetch::client(
+                http.clone(),
+                state.local.signer.clone(),
+                settings.federation.debug,
+            ))
             .http_fetch_limit(settings.federation.http_fetch_limit)
             .request_timeout(Duration::from_secs(
                 settings.federation.fetch_timeout_seconds,

@@ -102,6 +102,10 @@ pub struct Federation {
     pub debug: bool,
     pub http_fetch_limit: u32,
     pub fetch_timeout_seconds: u64,
+    /// Whether incoming RFC 9421 signatures are read (otherwise only draft-cavage).
+    pub accept_rfc9421: bool,
+    /// Whether GETs of the author's objects and collections must be signed.
+    pub authorized_fetch: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

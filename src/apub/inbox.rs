@@ -1,5 +1,6 @@
-//! The inbox path: Digest → Signature header → Date → JSON → actor (fetched) → signature
-//! verified with the actor's key → replay check → `verify` → `receive`.
+//! The inbox path: signature read (draft-cavage or RFC 9421: coverage, date, digest) → JSON →
+//! actor (fetched) → signature verified with the actor's key → replay check → `verify` →
+//! `receive`.
 //!
 //! Nothing is stored before the signature has verified. Errors say what was wrong; none
 //! panics. The HTTP route hands in an [`IncomingRequest`], so this path knows nothing of actix.
@@ -7,7 +8,7 @@
 use crate::{
     apub::{
         protocol::{self, Create, Delete, Follow, FollowResponse, Reaction, Undo, Unknown, Update},
-        signatures::{self, SignatureHeader, REQUIRED_FOR_POST},
+        signatures::{self, IncomingSignature},
     },
     db::{self, models::*, queries::activities},
     error::{Error, Result},
@@ -141,25 +142,7 @@ impl ActivityHandler for InboxActivity {
     }
 }
 
-/// What the inbox needs of an HTTP request.
-pub struct IncomingRequest {
-    pub method: String,
-    pub path_and_query: String,
-    /// Header names in lower case; repeated headers appear once per value.
-    pub headers: Vec<(String, String)>,
-}
-
-impl IncomingRequest {
-    pub fn header(&self, name: &str) -> Option<String> {
-        let values: Vec<&str> = self
-            .headers
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect();
-        (!values.is_empty()).then(|| values.join(", "))
-    }
-}
+pub use crate::apub::signatures::IncomingRequest;
 
 fn unauthorized(e: impl std::fmt::Display) -> Error {
     Error::Unauthorized(e.to_string())
@@ -167,15 +150,13 @@ fn unauthorized(e: impl std::fmt::Display) -> Error {
 
 /// Receives one POST to an inbox. `Ok` means it was accepted (also a replay: a no-op).
 pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Result<()> {
-    signatures::verify_digest(request.header("digest").as_deref(), body).map_err(unauthorized)?;
-    let signature = SignatureHeader::parse(
-        &request
-            .header("signature")
-            .ok_or(signatures::SignatureError::Missing)
-            .map_err(unauthorized)?,
+    let signature = IncomingSignature::read(
+        &request,
+        Some(body),
+        data.settings.federation.accept_rfc9421,
+        Utc::now(),
     )
     .map_err(unauthorized)?;
-    signatures::verify_date(request.header("date").as_deref(), Utc::now()).map_err(unauthorized)?;
 
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| Error::BadRequest(format!("body is not JSON: {e}")))?;
@@ -264,11 +245,12 @@ async fn is_self_delete_of_stranger(value: &Value, actor_id: &Url, data: &Data) 
     Ok(known.is_none())
 }
 
-/// Fetches the actor and checks the signature against its key. A key that does not match
-/// (rotated since we stored it) costs one refetch, at most once a minute per actor.
-async fn verified_actor(
+/// Fetches the actor and checks the signature against its key, which must be the actor's
+/// own. A key that does not match (rotated since we stored it) costs one refetch, at most
+/// once a minute per actor.
+pub(crate) async fn verified_actor(
     request: &IncomingRequest,
-    signature: &SignatureHeader,
+    signature: &IncomingSignature,
     actor_id: &Url,
     data: &Data,
 ) -> Result<DbActor> {
@@ -279,17 +261,10 @@ async fn verified_actor(
         ))
     })?;
     let check = |actor: &DbActor| -> Result<(), signatures::SignatureError> {
-        if signature.key_id != actor.public_key_id {
+        if signature.key_id() != actor.public_key_id {
             return Err(signatures::SignatureError::Invalid);
         }
-        signatures::verify(
-            signature,
-            &REQUIRED_FOR_POST,
-            &request.method,
-            &request.path_and_query,
-            |name| request.header(name),
-            &actor.public_key_pem,
-        )
+        signature.verify(request, data.urls.base(), &actor.public_key_pem)
     };
     match check(&actor) {
         Ok(()) => Ok(actor),
@@ -308,11 +283,12 @@ async fn verified_actor(
     }
 }
 
-fn key_error(e: signatures::SignatureError, sig: &SignatureHeader, actor: &DbActor) -> Error {
-    if sig.key_id != actor.public_key_id {
+fn key_error(e: signatures::SignatureError, sig: &IncomingSignature, actor: &DbActor) -> Error {
+    if sig.key_id() != actor.public_key_id {
         unauthorized(format!(
             "the signing key {} is not the key of the actor {}",
-            sig.key_id, actor.ap_id
+            sig.key_id(),
+            actor.ap_id
         ))
     } else {
         unauthorized(e)

@@ -241,6 +241,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signature_formats (host) {
+        host -> Text,
+        format -> Text,
+        checked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(account -> actors (actor_id));
 diesel::joinable!(oauth_tokens -> oauth_apps (app_id));
 diesel::joinable!(oauth_codes -> oauth_apps (app_id));
@@ -275,4 +283,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_codes,
     markers,
     idempotency_keys,
+    signature_formats,
 );

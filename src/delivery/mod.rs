@@ -3,6 +3,7 @@
 //! with backoff until the inbox takes it or the row is marked dead. Rows live in the database,
 //! so nothing queued is lost to a restart.
 
+pub mod sign;
 pub mod worker;
 
 use crate::{

@@ -1,4 +1,4 @@
-//! The delivery worker: claim due rows → sign → POST → record the outcome.
+//! The delivery worker: claim due rows → sign and POST ([`super::sign`]) → record the outcome.
 //!
 //! Retries with exponential backoff on network errors, 5xx, 408 and 429 (honouring
 //! `Retry-After`); any other 4xx is final. A row still failing `give_up_after_hours` after it
@@ -6,7 +6,6 @@
 //! claimed again: a delivery may be repeated, never dropped (receivers dedup by activity id).
 
 use crate::{
-    apub::ACTIVITY_JSON,
     config::Delivery as DeliverySettings,
     db::{self, models::*, queries::deliveries, queries::deliveries::Outcome},
     state::AppState,
@@ -203,34 +202,7 @@ async fn attempt(state: &AppState, inbox: &str, body: Vec<u8>) -> Attempt {
             };
         }
     }
-    let signer = state.local.signer.clone();
-    let signed = {
-        let url = url.clone();
-        let body = body.clone();
-        tokio::task::spawn_blocking(move || {
-            signer.sign_post(&url, &body, ACTIVITY_JSON, Utc::now())
-        })
-        .await
-    };
-    let Ok(headers) = signed else {
-        return Attempt::Retry {
-            status: None,
-            error: "signing task failed".into(),
-            retry_after: None,
-        };
-    };
-    let mut request = state
-        .http
-        .post(url)
-        .timeout(state.settings.delivery.timeout())
-        .body(body);
-    for (name, value) in headers {
-        // reqwest derives Host from the URL; sending it twice would confuse servers.
-        if name != "host" {
-            request = request.header(name, value);
-        }
-    }
-    match request.send().await {
+    match super::sign::post(state, &url, body).await {
         Ok(res) => classify(res),
         Err(e) => Attempt::Retry {
             status: None,

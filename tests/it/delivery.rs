@@ -69,7 +69,8 @@ async fn a_refusing_inbox_is_not_retried_and_a_dead_one_is_given_up() {
         (!remote.received().is_empty()).then_some(())
     })
     .await;
-    remote.script(&[403]);
+    // Refused whichever way it is signed: the RFC 9421 knock and the draft-cavage one.
+    remote.script(&[403, 403]);
     let note = publish::note(&app.app.data(), "refused", Visibility::Public)
         .await
         .unwrap();
@@ -84,6 +85,12 @@ async fn a_refusing_inbox_is_not_retried_and_a_dead_one_is_given_up() {
         (row.state.as_str(), row.attempts, row.last_status),
         (DEAD, 1, Some(403))
     );
+    let knocks: Vec<(bool, u16)> = remote
+        .received_for("Create", &note.post.ap_id)
+        .iter()
+        .map(|r| (r.signature_input.is_some(), r.status))
+        .collect();
+    assert_eq!(knocks, [(true, 403), (false, 403)]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,15 +4,18 @@
 
 mod support;
 
+mod authorized_fetch;
 mod cli;
 mod client;
 mod comments;
 mod delivery;
 mod discovery;
+mod double_knock;
 mod federation;
 mod fixtures;
 mod import;
 pub mod media;
+mod message_signatures;
 mod posts;
 mod signatures;
 mod web;

@@ -20,6 +20,15 @@ pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbActor>> {
         .optional()?)
 }
 
+/// The actor whose public key has this id.
+pub fn by_public_key_id(conn: &mut Conn, key: &str) -> Result<Option<DbActor>> {
+    Ok(actors
+        .filter(public_key_id.eq(key))
+        .select(DbActor::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn by_id(conn: &mut Conn, actor: i64) -> Result<Option<DbActor>> {
     Ok(actors
         .find(actor)

@@ -12,3 +12,4 @@ pub mod oauth;
 pub mod objects;
 pub mod pages;
 pub mod reactions;
+pub mod signature_formats;

@@ -30,6 +30,7 @@ pub async fn outbox(
     data: Data,
 ) -> Result<HttpResponse> {
     let page = check(&name, &query, &data)?;
+    super::authorize(&req, &data).await?;
     let id = data.urls.outbox();
     let (total, items) = data
         .db
@@ -81,6 +82,7 @@ async fn actors(
     direction: &'static str,
 ) -> Result<HttpResponse> {
     let page = check(&name, &query, &data)?;
+    super::authorize(&req, &data).await?;
     let id = if direction == INCOMING {
         data.urls.followers()
     } else {

@@ -2,7 +2,7 @@
 //! and handled, 401 for a signature that does not hold, 4xx with a reason for bad input.
 
 use crate::{
-    apub::inbox::{receive, IncomingRequest},
+    apub::inbox::receive,
     error::{Error, Result},
     state::Data,
 };
@@ -25,22 +25,7 @@ pub async fn personal(
 }
 
 async fn handle(req: HttpRequest, body: web::Bytes, data: Data) -> Result<HttpResponse> {
-    let incoming = IncomingRequest {
-        method: req.method().as_str().to_owned(),
-        path_and_query: req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| req.path().to_owned()),
-        headers: req
-            .headers()
-            .iter()
-            .filter_map(|(n, v)| {
-                Some((n.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_owned()))
-            })
-            .collect(),
-    };
-    match receive(incoming, &body, &data).await {
+    match receive(super::incoming(&req), &body, &data).await {
         Ok(()) => Ok(HttpResponse::Accepted().finish()),
         Err(e) => {
             if e.is_client_error() {

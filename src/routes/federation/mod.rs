@@ -7,7 +7,11 @@ mod inbox;
 mod objects;
 mod thread;
 
-use crate::apub::{ACTIVITY_JSON, LD_JSON};
+use crate::{
+    apub::{signatures::IncomingRequest, signed_fetch, ACTIVITY_JSON, LD_JSON},
+    error::Result,
+    state::Data,
+};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 /// The inbox body limit.
@@ -31,6 +35,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/posts/{id}/replies", web::get().to(thread::replies))
         .route("/posts/{id}/{which}", web::get().to(thread::reactions))
         .route("/activities/{id}", web::get().to(objects::activity));
+}
+
+/// The request as signature checks see it.
+pub fn incoming(req: &HttpRequest) -> IncomingRequest {
+    IncomingRequest {
+        method: req.method().as_str().to_owned(),
+        path_and_query: req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| req.path().to_owned()),
+        headers: req
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| {
+                Some((n.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_owned()))
+            })
+            .collect(),
+    }
+}
+
+/// With authorized fetch on, 401 or 403 unless the GET is signed by an actor who is not
+/// blocked (see [`signed_fetch`]).
+pub async fn authorize(req: &HttpRequest, data: &Data) -> Result<()> {
+    signed_fetch::require_signed_fetch(&incoming(req), data).await
 }
 
 /// The request's `Accept` header ("" when absent or not text).

@@ -18,6 +18,7 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
     if !crate::apub::wants_activity_json(super::accept_header(&req)) {
         return Ok(crate::routes::web::post_page(&data, id).await);
     }
+    super::authorize(&req, &data).await?;
     let row = data
         .db
         .run(move |c| objects::by_public_id(c, &id))
@@ -58,6 +59,7 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
 const FOLLOW_KINDS: [&str; 4] = ["Follow", "Accept", "Reject", "Undo"];
 
 pub async fn activity(id: web::Path<String>, req: HttpRequest, data: Data) -> Result<HttpResponse> {
+    super::authorize(&req, &data).await?;
     let id = id.into_inner();
     let row = data
         .db

@@ -73,6 +73,7 @@ fn count_collection(post: &str, name: &str, n: i64) -> Value {
 
 /// `GET /posts/{id}/replies`
 pub async fn replies(id: web::Path<String>, req: HttpRequest, data: Data) -> Result<HttpResponse> {
+    super::authorize(&req, &data).await?;
     let post = public_post(&data, id.into_inner()).await?;
     let mut body = interactions(&data, &post)
         .await?
@@ -88,6 +89,7 @@ pub async fn reactions(
     req: HttpRequest,
     data: Data,
 ) -> Result<HttpResponse> {
+    super::authorize(&req, &data).await?;
     let (id, which) = path.into_inner();
     if which != "likes" && which != "shares" {
         return Err(Error::NotFound);

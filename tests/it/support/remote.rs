@@ -17,6 +17,8 @@ use std::{
 pub struct Received {
     pub status: u16,
     pub signature: Option<String>,
+    /// Set when the request was signed the RFC 9421 way.
+    pub signature_input: Option<String>,
     pub body: Value,
 }
 
@@ -28,6 +30,8 @@ struct Inbox {
     received: Vec<Received>,
     script: VecDeque<u16>,
     fallback: Option<u16>,
+    /// Answer 401 to RFC 9421 signatures, as a server that knows only draft-cavage does.
+    cavage_only: bool,
 }
 
 pub struct Remote {
@@ -94,14 +98,22 @@ impl Remote {
                         let inbox = inbox.clone();
                         async move {
                             let mut inbox = inbox.lock().expect("lock");
-                            let status = inbox.script.pop_front().or(inbox.fallback).unwrap_or(202);
+                            let header = |name: &str| {
+                                req.headers()
+                                    .get(name)
+                                    .and_then(|v| v.to_str().ok())
+                                    .map(str::to_owned)
+                            };
+                            let signature_input = header("signature-input");
+                            let status = if signature_input.is_some() && inbox.cavage_only {
+                                401
+                            } else {
+                                inbox.script.pop_front().or(inbox.fallback).unwrap_or(202)
+                            };
                             inbox.received.push(Received {
                                 status,
-                                signature: req
-                                    .headers()
-                                    .get("signature")
-                                    .and_then(|v| v.to_str().ok())
-                                    .map(str::to_owned),
+                                signature: header("signature"),
+                                signature_input,
                                 body: serde_json::from_slice(&body).unwrap_or(Value::Null),
                             });
                             HttpResponse::build(
@@ -145,6 +157,11 @@ impl Remote {
     /// The answer once the script has run out (202 unless set).
     pub fn answer_always(&self, status: Option<u16>) {
         self.inbox.lock().expect("lock").fallback = status;
+    }
+
+    /// From now on, answer 401 to RFC 9421 signatures (draft-cavage ones are taken).
+    pub fn accept_only_cavage(&self) {
+        self.inbox.lock().expect("lock").cavage_only = true;
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -192,6 +209,51 @@ impl Remote {
 
     pub async fn post_signed(&self, inbox: &str, body: &Value) -> reqwest::Response {
         self.post_signed_at(inbox, body, Utc::now()).await
+    }
+
+    /// POSTs `body` to `inbox` signed the RFC 9421 way, as Mastodon 4.5 does.
+    pub async fn post_rfc9421(&self, inbox: &str, body: &Value) -> reqwest::Response {
+        let bytes = serde_json::to_vec(body).expect("json");
+        let headers = self.signer.sign_post_rfc9421(
+            &url::Url::parse(inbox).expect("url"),
+            &bytes,
+            "application/activity+json",
+            Utc::now(),
+        );
+        send(inbox, bytes, headers).await
+    }
+}
+
+impl Remote {
+    /// GETs `url` as ActivityPub JSON, signed by this actor (the RFC 9421 way or draft-cavage).
+    pub async fn get_signed(&self, url: &str, rfc9421: bool) -> reqwest::Response {
+        self.get_signed_by(&self.signer, url, rfc9421, Utc::now())
+            .await
+    }
+
+    /// GETs `url` signed by `signer` at `date`.
+    pub async fn get_signed_by(
+        &self,
+        signer: &RequestSigner,
+        url: &str,
+        rfc9421: bool,
+        date: DateTime<Utc>,
+    ) -> reqwest::Response {
+        let parsed = url::Url::parse(url).expect("url");
+        let headers = if rfc9421 {
+            signer.sign_get_rfc9421(&parsed, date)
+        } else {
+            signer.sign_get(&parsed, date)
+        };
+        let mut req = super::http()
+            .get(url)
+            .header("accept", "application/activity+json");
+        for (name, value) in headers {
+            if name != "host" {
+                req = req.header(name, value);
+            }
+        }
+        req.send().await.expect("send")
     }
 }
 

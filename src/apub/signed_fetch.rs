@@ -1,0 +1,116 @@
+//! perch's side of authorized fetch, both ways.
+//!
+//! Out: every GET perch makes through activitypub_federation (objects, actors, WebFinger) is
+//! signed with the local actor's key — draft-cavage over `(request-target) host date`, which
+//! every server reads — by a middleware on the federation client, so that servers requiring
+//! signed fetches (Mastodon's secure mode, GoToSocial) answer. Outside debug mode the same
+//! middleware refuses address literals that are not public; names are checked after
+//! resolution by [`crate::net`].
+//!
+//! In: with `[federation] authorized_fetch`, [`require_signed_fetch`]
+//! lets a GET through only when it is signed (either format) by an actor who is not blocked.
+
+use crate::{
+    apub::{
+        inbox::verified_actor,
+        signatures::{off_thread, IncomingRequest, IncomingSignature, RequestSigner},
+    },
+    db::queries::{actors, blocks},
+    error::{Error, Result},
+    state::Data,
+};
+use chrono::Utc;
+use reqwest_middleware::{ClientWithMiddleware, Middleware, Next};
+use url::Url;
+
+/// The federation client: perch's guarded client, with GETs signed.
+pub fn client(http: reqwest::Client, signer: RequestSigner, debug: bool) -> ClientWithMiddleware {
+    reqwest_middleware::ClientBuilder::new(http)
+        .with(SignGets { signer, debug })
+        .build()
+}
+
+struct SignGets {
+    signer: RequestSigner,
+    debug: bool,
+}
+
+#[async_trait::async_trait]
+impl Middleware for SignGets {
+    async fn handle(
+        &self,
+        mut req: reqwest::Request,
+        extensions: &mut http::Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        if !self.debug {
+            crate::net::check_literal(req.url())
+                .map_err(|e| reqwest_middleware::Error::Middleware(anyhow::anyhow!(e)))?;
+        }
+        if req.method() == reqwest::Method::GET && !req.headers().contains_key("signature") {
+            let (signer, url) = (self.signer.clone(), req.url().clone());
+            let headers = off_thread(move || signer.sign_get(&url, Utc::now())).await;
+            for (name, value) in headers {
+                // reqwest derives Host from the URL.
+                if name == "host" {
+                    continue;
+                }
+                let value = reqwest::header::HeaderValue::from_str(&value)
+                    .map_err(|e| reqwest_middleware::Error::Middleware(e.into()))?;
+                req.headers_mut().insert(name, value);
+            }
+        }
+        next.run(req, extensions).await
+    }
+}
+
+fn unauthorized(e: impl std::fmt::Display) -> Error {
+    Error::Unauthorized(e.to_string())
+}
+
+/// Authorized fetch: `Ok` when it is off, or when the GET is signed by an actor who is not
+/// blocked; 401 for an unsigned or badly signed request, 403 for a blocked actor or server.
+pub async fn require_signed_fetch(request: &IncomingRequest, data: &Data) -> Result<()> {
+    let settings = &data.settings.federation;
+    if !settings.authorized_fetch {
+        return Ok(());
+    }
+    let signature = IncomingSignature::read(request, None, settings.accept_rfc9421, Utc::now())
+        .map_err(unauthorized)?;
+    let key = Url::parse(signature.key_id())
+        .map_err(|_| unauthorized("the signature's key id is not a URL"))?;
+    // A known key names its actor; otherwise the key's document is the actor's (Mastodon's
+    // `actor#main-key`) or leads to it (GoToSocial's `actor/main-key`).
+    let known = {
+        let key = key.to_string();
+        data.db
+            .run(move |c| actors::by_public_key_id(c, &key))
+            .await?
+    };
+    let actor_id = match known {
+        Some(actor) => Url::parse(&actor.ap_id).map_err(Error::internal)?,
+        None => {
+            let mut id = key.clone();
+            id.set_fragment(None);
+            id
+        }
+    };
+    refuse_blocked(&actor_id, data).await?;
+    let actor = verified_actor(request, &signature, &actor_id, data).await?;
+    let actor_id = Url::parse(&actor.ap_id).map_err(Error::internal)?;
+    refuse_blocked(&actor_id, data).await
+}
+
+async fn refuse_blocked(actor: &Url, data: &Data) -> Result<()> {
+    let (id, host) = (actor.to_string(), crate::apub::signatures::host_of(actor));
+    let blocked = data
+        .db
+        .run(move |c| blocks::is_blocked(c, &id, &host))
+        .await?;
+    if blocked {
+        return Err(Error::Forbidden(
+            "this actor or its server is blocked here".into(),
+        ));
+    }
+    Ok(())
+}
