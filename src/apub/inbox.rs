@@ -212,6 +212,9 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
         return Ok(());
     }
     let actor = verified_actor(&request, &signature, &actor_id, data).await?;
+    if let Err(e) = crate::delivery::reachability::heard_from(data, &actor).await {
+        tracing::warn!(error = %e, "cannot record that a server answers");
+    }
 
     let seen = {
         let id = id.to_string();

@@ -182,6 +182,18 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        retry_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    hosts (host) {
+        host -> Text,
+        failing_since -> Nullable<Timestamp>,
+        unreachable_since -> Nullable<Timestamp>,
+        next_probe_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -212,4 +224,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reactions,
     blocks,
     notifications,
+    hosts,
 );

@@ -13,5 +13,6 @@ mod fixtures;
 mod import;
 pub mod media;
 mod posts;
+mod reachability;
 mod signatures;
 mod web;
