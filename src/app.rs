@@ -62,6 +62,10 @@ impl Instance {
             local: Arc::new(LocalActor { actor, signer }),
             http: http.clone(),
             queue: Queue::default(),
+            inbox_limit: Arc::new(crate::ratelimit::Limiter::new(
+                settings.federation.inbox_rate_per_minute,
+                Duration::from_secs(60),
+            )),
         };
         let config = FederationConfig::builder()
             .domain(settings.server.domain.clone())

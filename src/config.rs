@@ -101,6 +101,8 @@ pub struct Federation {
     pub debug: bool,
     pub http_fetch_limit: u32,
     pub fetch_timeout_seconds: u64,
+    /// Inbox POSTs taken per minute from one remote server (0: no limit).
+    pub inbox_rate_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

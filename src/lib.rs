@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod media;
 pub mod net;
+pub mod ratelimit;
 pub mod routes;
 pub mod services;
 pub mod state;

@@ -1,5 +1,6 @@
-//! The inbox path: Digest → Signature header → Date → JSON → actor (fetched) → signature
-//! verified with the actor's key → replay check → `verify` → `receive`.
+//! The inbox path: rate limit per sending server → Digest → Signature header → Date → JSON →
+//! actor (fetched) → signature verified with the actor's key → replay check → `verify` →
+//! `receive`.
 //!
 //! Nothing is stored before the signature has verified. Errors say what was wrong; none
 //! panics. The HTTP route hands in an [`IncomingRequest`], so this path knows nothing of actix.
@@ -167,6 +168,7 @@ fn unauthorized(e: impl std::fmt::Display) -> Error {
 
 /// Receives one POST to an inbox. `Ok` means it was accepted (also a replay: a no-op).
 pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Result<()> {
+    crate::apub::throttle::check(&request, data)?;
     signatures::verify_digest(request.header("digest").as_deref(), body).map_err(unauthorized)?;
     let signature = SignatureHeader::parse(
         &request

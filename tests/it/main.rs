@@ -13,6 +13,7 @@ mod fixtures;
 mod import;
 pub mod media;
 mod posts;
+mod ratelimit;
 mod reachability;
 mod signatures;
 mod web;
