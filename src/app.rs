@@ -143,6 +143,10 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
             .wrap(actix_web::middleware::NormalizePath::new(
                 actix_web::middleware::TrailingSlash::MergeOnly,
             ))
+            // Outermost, so that every response gets them.
+            .wrap(actix_web::middleware::from_fn(
+                routes::headers::security_headers,
+            ))
             .app_data(web::JsonConfig::default().limit(routes::federation::INBOX_BODY_LIMIT))
             .configure(routes::configure)
     })

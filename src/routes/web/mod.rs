@@ -40,18 +40,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(error::not_found));
 }
 
-/// What every HTML answer carries: no scripts, no framing, no sniffing, short referrers.
-const CSP: &str = "default-src 'none'; img-src 'self' https: data:; style-src 'self'; \
-                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-/// Renders `template` into an HTML response with the security headers.
+/// Renders `template` into an HTML response (the security headers are added by
+/// [`crate::routes::headers`]).
 fn html(status: StatusCode, template: &str, ctx: minijinja::Value) -> Result<HttpResponse> {
     let body = templates::render(template, ctx)?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Content-Security-Policy", CSP))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
         .body(body))
 }
 
