@@ -10,6 +10,7 @@ mod delivery;
 mod discovery;
 mod federation;
 mod fixtures;
+mod fuzz;
 mod import;
 pub mod media;
 mod posts;
