@@ -63,6 +63,10 @@ impl Instance {
             http: http.clone(),
             queue: Queue::default(),
             limits: Arc::new(crate::api::limits::Limits::new(&settings.api)),
+            inbox_limit: Arc::new(crate::ratelimit::Limiter::new(
+                settings.federation.inbox_rate_per_minute,
+                Duration::from_secs(60),
+            )),
         };
         let config = FederationConfig::builder()
             .domain(settings.server.domain.clone())
@@ -145,6 +149,10 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
             // routes without the slash, as on Mastodon.
             .wrap(actix_web::middleware::NormalizePath::new(
                 actix_web::middleware::TrailingSlash::Trim,
+            ))
+            // Outermost, so that every response gets them.
+            .wrap(actix_web::middleware::from_fn(
+                routes::headers::security_headers,
             ))
             .app_data(web::JsonConfig::default().limit(routes::federation::INBOX_BODY_LIMIT))
             .configure(routes::configure)

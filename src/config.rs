@@ -106,6 +106,8 @@ pub struct Federation {
     pub accept_rfc9421: bool,
     /// Whether GETs of the author's objects and collections must be signed.
     pub authorized_fetch: bool,
+    /// Inbox POSTs taken per minute from one remote server (0: no limit).
+    pub inbox_rate_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -116,6 +118,7 @@ pub struct Delivery {
     pub retry_base_seconds: f64,
     pub retry_max_seconds: f64,
     pub give_up_after_hours: f64,
+    pub unreachable_probe_hours: f64,
     pub timeout_seconds: u64,
 }
 
@@ -286,6 +289,10 @@ impl Settings {
             ("delivery.retry_base_seconds", d.retry_base_seconds),
             ("delivery.retry_max_seconds", d.retry_max_seconds),
             ("delivery.give_up_after_hours", d.give_up_after_hours),
+            (
+                "delivery.unreachable_probe_hours",
+                d.unreachable_probe_hours,
+            ),
         ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(bad(key, format!("must be a positive number, not {v}")));

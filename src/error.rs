@@ -5,7 +5,8 @@
 //! a status and a short plain-text reason. Causes that come from inside (database, I/O, our own
 //! bugs) are logged in full and answered as a bare 500, so internals never leak to the network.
 //! Input from the network is never a reason to panic: it is a `BadRequest`, `Unauthorized`,
-//! `Forbidden` or `PayloadTooLarge` with a message saying what was wrong.
+//! `Forbidden` or `PayloadTooLarge` with a message saying what was wrong; a client over a rate
+//! limit gets `TooManyRequests` (429 with `Retry-After`).
 
 use actix_web::{http::StatusCode, HttpResponse, ResponseError};
 
@@ -25,8 +26,8 @@ pub enum Error {
     PayloadTooLarge(usize),
     #[error("unprocessable: {0}")]
     Unprocessable(String),
-    /// Too many attempts from one client or server; retry after this many seconds.
-    #[error("too many requests: retry in {0} s")]
+    /// Over a rate limit; the number is the seconds to wait (sent as `Retry-After`).
+    #[error("too many requests: try again in {0} s")]
     TooManyRequests(u64),
     /// A file given to `perch import` that cannot be read as what it claims to be.
     #[error("{file}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]

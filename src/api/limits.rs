@@ -1,12 +1,12 @@
 //! The client API's rate limits: login attempts and app registrations per client address
-//! (`[api]` in the config). Past the limit: 429 with `Retry-After`.
+//! (`[api]` in the config: that many at once, given back evenly over the window). Past the
+//! limit: 429 with `Retry-After`.
 
 use crate::{error::Error, ratelimit::Limiter, state::AppState};
 use actix_web::HttpRequest;
 use std::time::Duration;
 
 /// The limiters of one instance.
-#[derive(Debug)]
 pub struct Limits {
     login: Limiter,
     apps: Limiter,
@@ -38,7 +38,7 @@ pub fn client_address(req: &HttpRequest) -> String {
 fn check(limiter: &Limiter, req: &HttpRequest) -> Result<(), Error> {
     limiter
         .check(&client_address(req))
-        .map_err(|wait| Error::TooManyRequests(wait.as_secs().max(1)))
+        .map_err(|wait| Error::TooManyRequests(crate::ratelimit::retry_after_secs(wait)))
 }
 
 /// Counts a login attempt (the login page or the password grant).

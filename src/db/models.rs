@@ -253,10 +253,32 @@ pub struct DbDelivery {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub retry_since: Option<NaiveDateTime>,
+}
+
+impl DbDelivery {
+    /// Where this delivery's retry horizon starts: its queueing, or its server's return.
+    pub fn retry_since(&self) -> NaiveDateTime {
+        self.retry_since.unwrap_or(self.created_at)
+    }
 }
 
 pub const DELIVERED: &str = "delivered";
 pub const DEAD: &str = "dead";
+/// Held back, not tried, while the inbox's server is marked unreachable (see [`DbHost`]).
+pub const PARKED: &str = "parked";
+
+/// A server deliveries go to, by the host[:port] of its inboxes, and whether it answers.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = hosts, primary_key(host))]
+pub struct DbHost {
+    pub host: String,
+    pub failing_since: Option<NaiveDateTime>,
+    pub unreachable_since: Option<NaiveDateTime>,
+    pub next_probe_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
 
 /// Comment moderation states.
 pub const VISIBLE: &str = "visible";

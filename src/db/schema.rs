@@ -183,6 +183,18 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        retry_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    hosts (host) {
+        host -> Text,
+        failing_since -> Nullable<Timestamp>,
+        unreachable_since -> Nullable<Timestamp>,
+        next_probe_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -284,4 +296,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     markers,
     idempotency_keys,
     signature_formats,
+    hosts,
 );

@@ -1,8 +1,10 @@
 //! HTTP surfaces: discovery (`well_known`), the ActivityPub endpoints (`federation`), the
-//! stored uploads (`media`) and the web pages (`web`). Handlers are thin: parse, authorise,
-//! call apub or a service, shape.
+//! stored uploads (`media`) and the web pages (`web`), and the security headers every
+//! response gets (`headers`). Handlers are thin: parse, authorise, call apub or a service,
+//! shape.
 
 pub mod federation;
+pub mod headers;
 pub mod media;
 pub mod web;
 pub mod well_known;

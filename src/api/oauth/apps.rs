@@ -10,7 +10,12 @@ use crate::{
 use actix_web::HttpResponse;
 use serde_json::json;
 
-pub async fn create(data: Data, params: Params) -> ApiResult<HttpResponse> {
+pub async fn create(
+    data: Data,
+    req: actix_web::HttpRequest,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    crate::api::limits::register_app(&data, &req)?;
     let name = params
         .str("client_name")
         .map(|n| n.trim().to_owned())

@@ -6,6 +6,7 @@ pub mod actors;
 pub mod blocks;
 pub mod deliveries;
 pub mod follows;
+pub mod hosts;
 pub mod media;
 pub mod notifications;
 pub mod oauth;

@@ -4,7 +4,8 @@
 //! posting with a double-submit token (a `SameSite=Strict`, `HttpOnly` cookie that must match
 //! a hidden field), counts attempts per client address, and checks the password with argon2.
 
-use super::{html_with_csp, templates::val, view::Meta, view::Site, CSP};
+use super::{html_with_csp, templates::val, view::Meta, view::Site};
+use crate::routes::headers::CSP;
 use crate::{
     api::{
         limits,

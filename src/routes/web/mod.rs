@@ -44,13 +44,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(error::not_found));
 }
 
-/// What every HTML answer carries: no scripts, no framing, no sniffing, short referrers.
-const CSP: &str = "default-src 'none'; img-src 'self' https: data:; style-src 'self'; \
-                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-/// Renders `template` into an HTML response with the security headers.
+/// Renders `template` into an HTML response (the security headers are added by
+/// [`crate::routes::headers`]).
 fn html(status: StatusCode, template: &str, ctx: minijinja::Value) -> Result<HttpResponse> {
-    html_with_csp(status, template, ctx, CSP)
+    html_with_csp(status, template, ctx, crate::routes::headers::CSP)
 }
 
 /// [`html`] with a page's own Content-Security-Policy.
@@ -65,8 +62,6 @@ fn html_with_csp(
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("Content-Security-Policy", csp))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
         .body(body))
 }
 

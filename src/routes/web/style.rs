@@ -25,7 +25,6 @@ pub async fn css() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=604800"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(CSS)
 }
 
