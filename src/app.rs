@@ -40,10 +40,14 @@ impl Instance {
             &settings.actor.username,
             settings.federation.debug,
         );
-        let (actor, created) = {
+        let (actor, created, profile) = {
             let (db, settings, urls) = (db.clone(), settings.clone(), urls.clone());
-            tokio::task::spawn_blocking(move || setup::ensure_local_actor(&db, &settings, &urls))
-                .await??
+            tokio::task::spawn_blocking(move || -> Result<_> {
+                let profile = crate::services::profile::load(&mut *db.conn()?, &settings)?;
+                let (actor, created) = setup::ensure_local_actor(&db, &settings, &urls, &profile)?;
+                Ok((actor, created, profile))
+            })
+            .await??
         };
         if created {
             tracing::info!(actor = %actor.ap_id, "created the local actor and its RSA-2048 key pair");
@@ -62,6 +66,7 @@ impl Instance {
             local: Arc::new(LocalActor { actor, signer }),
             http: http.clone(),
             queue: Queue::default(),
+            profile: Arc::new(std::sync::RwLock::new(profile)),
             limits: Arc::new(crate::api::limits::Limits::new(&settings.api)),
             inbox_limit: Arc::new(crate::ratelimit::Limiter::new(
                 settings.federation.inbox_rate_per_minute,

@@ -6,7 +6,7 @@ use crate::{
     apub::signatures::RequestSigner, config::Settings, db::models::DbActor, db::Db,
     delivery::Queue, domain::Urls, ratelimit::Limiter,
 };
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,6 +16,8 @@ pub struct AppState {
     pub local: Arc<LocalActor>,
     pub http: reqwest::Client,
     pub queue: Queue,
+    /// The author's profile as it is now (the config, with the edits made from apps).
+    pub profile: Arc<RwLock<crate::domain::profile::Profile>>,
     /// Rate limits of the client API.
     pub limits: Arc<crate::api::limits::Limits>,
     /// Inbox POSTs per remote server (`federation.inbox_rate_per_minute`).
@@ -31,3 +33,13 @@ pub struct LocalActor {
 /// Per-request handle: app state plus activitypub_federation's fetch budget.
 pub type Data = activitypub_federation::config::Data<AppState>;
 pub type FederationConfig = activitypub_federation::config::FederationConfig<AppState>;
+
+impl AppState {
+    /// The author's profile as it is now.
+    pub fn profile(&self) -> crate::domain::profile::Profile {
+        match self.profile.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}

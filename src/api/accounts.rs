@@ -15,9 +15,14 @@ use crate::{
         queries::{actors, blocks},
         schema,
     },
+    domain::profile::Field,
     error::{Error, Result},
     paged,
-    services::{follow, followers, moderation, resolve},
+    services::{
+        follow, followers, moderation,
+        profile::{self, ProfileEdit},
+        resolve,
+    },
     state::Data,
 };
 use actix_web::{web::Path, HttpRequest, HttpResponse};
@@ -300,11 +305,71 @@ pub async fn unblock_domain(data: Data, auth: Auth, params: Params) -> ApiResult
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
-/// `PATCH /api/v1/accounts/update_credentials`: the profile comes from `[actor]` in the config
-/// file; apps are told so rather than silently ignored.
-pub async fn update_credentials(auth: Auth) -> ApiResult<HttpResponse> {
+/// `PATCH /api/v1/accounts/update_credentials`: display name, note, locked, fields
+/// (`fields_attributes[0][name]`… or JSON), avatar and header (multipart files).
+pub async fn update_credentials(
+    data: Data,
+    auth: Auth,
+    mut params: Params,
+) -> ApiResult<HttpResponse> {
     auth.require("write:accounts")?;
-    Err(ApiError::unprocessable(
-        "perch keeps the profile in its config file ([actor] display_name, summary, locked, links); edit it there and restart",
-    ))
+    let fields = fields_attributes(&params);
+    let edit = ProfileEdit {
+        display_name: params.str("display_name").map(|n| n.trim().to_owned()),
+        summary: params.str("note"),
+        locked: params.bool("locked")?,
+        fields,
+        avatar: params.take_file("avatar").map(|f| f.bytes),
+        header: params.take_file("header").map(|f| f.bytes),
+    };
+    profile::update(&data, edit).await?;
+    verify_credentials(data, auth).await
+}
+
+/// The fields an app sent, in either notation; `None` when it sent none.
+fn fields_attributes(params: &Params) -> Option<Vec<Field>> {
+    let mut fields = Vec::new();
+    match params.value("fields_attributes") {
+        Some(serde_json::Value::Array(items)) => {
+            for item in items {
+                fields.push((item["name"].as_str(), item["value"].as_str()));
+            }
+        }
+        Some(serde_json::Value::Object(map)) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|k| k.parse::<u32>().unwrap_or(u32::MAX));
+            for k in keys {
+                fields.push((map[k]["name"].as_str(), map[k]["value"].as_str()));
+            }
+        }
+        _ => {
+            let mut found = false;
+            let form: Vec<(Option<String>, Option<String>)> = (0..16)
+                .map(|i| {
+                    let name = params.str(&format!("fields_attributes[{i}][name]"));
+                    let value = params.str(&format!("fields_attributes[{i}][value]"));
+                    found |= name.is_some() || value.is_some();
+                    (name, value)
+                })
+                .collect();
+            if !found {
+                return None;
+            }
+            return Some(
+                form.into_iter()
+                    .filter_map(|(n, v)| pair(n.as_deref(), v.as_deref()))
+                    .collect(),
+            );
+        }
+    }
+    Some(fields.into_iter().filter_map(|(n, v)| pair(n, v)).collect())
+}
+
+/// A field worth keeping: both halves, not blank.
+fn pair(name: Option<&str>, value: Option<&str>) -> Option<Field> {
+    let (name, value) = (name?.trim(), value?.trim());
+    (!name.is_empty() && !value.is_empty()).then(|| Field {
+        name: name.to_owned(),
+        value: value.to_owned(),
+    })
 }

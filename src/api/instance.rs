@@ -44,6 +44,7 @@ fn limits(state: &AppState) -> Value {
 
 struct Facts {
     author: account::Account,
+    profile: crate::domain::profile::Profile,
     statuses: i64,
     domains: i64,
 }
@@ -55,6 +56,7 @@ async fn facts(data: &Data) -> ApiResult<Facts> {
         .run(move |c| {
             Ok(Facts {
                 author: account::render(c, &state, &state.local.actor)?,
+                profile: state.profile(),
                 statuses: objects::count_local(c)?,
                 domains: crate::db::queries::actors::count_remote(c)?,
             })
@@ -69,9 +71,9 @@ pub async fn v1(data: Data) -> ApiResult<HttpResponse> {
     configuration["urls"] = json!({ "streaming_api": null });
     Ok(HttpResponse::Ok().json(json!({
         "uri": s.server.domain,
-        "title": s.actor.display_name,
-        "short_description": s.actor.summary,
-        "description": s.actor.summary,
+        "title": f.profile.display_name,
+        "short_description": f.profile.summary,
+        "description": f.profile.summary,
         "email": "",
         "version": version(),
         "urls": { "streaming_api": null },
@@ -95,10 +97,10 @@ pub async fn v2(data: Data) -> ApiResult<HttpResponse> {
     configuration["vapid"] = json!({ "public_key": "" });
     Ok(HttpResponse::Ok().json(json!({
         "domain": s.server.domain,
-        "title": s.actor.display_name,
+        "title": f.profile.display_name,
         "version": version(),
         "source_url": env!("CARGO_PKG_REPOSITORY"),
-        "description": s.actor.summary,
+        "description": f.profile.summary,
         "usage": { "users": { "active_month": 1 } },
         "thumbnail": { "url": f.author.avatar },
         "icon": [],

@@ -146,6 +146,12 @@ fn about_post(
     ))
 }
 
+/// `Update` of the author's actor document (after a profile edit), to the followers.
+pub fn update_actor(state: &AppState, person: Value) -> Outgoing {
+    let extra = json!({ "to": [crate::domain::PUBLIC], "cc": [state.urls.followers()] });
+    outgoing(&state.urls, "Update", person, extra, true)
+}
+
 /// `Delete` of a post: a Tombstone, to the audience the post had.
 pub fn delete(state: &AppState, post: &DbObject) -> Outgoing {
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);

@@ -261,6 +261,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    profile (id) {
+        id -> BigInt,
+        display_name -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        locked -> Nullable<Bool>,
+        fields -> Nullable<Text>,
+        avatar -> Nullable<Text>,
+        header -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(account -> actors (actor_id));
 diesel::joinable!(oauth_tokens -> oauth_apps (app_id));
 diesel::joinable!(oauth_codes -> oauth_apps (app_id));
@@ -296,5 +309,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     markers,
     idempotency_keys,
     signature_formats,
+    profile,
     hosts,
 );

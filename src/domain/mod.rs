@@ -3,6 +3,7 @@
 
 mod acct;
 pub mod frontmatter;
+pub mod profile;
 pub mod text;
 mod urls;
 

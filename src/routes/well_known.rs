@@ -102,7 +102,7 @@ async fn nodeinfo(version: web::Path<String>, data: Data) -> Result<HttpResponse
             "users": { "total": 1, "activeMonth": 1, "activeHalfyear": 1 },
             "localPosts": posts,
         },
-        "metadata": { "nodeName": data.settings.actor.display_name },
+        "metadata": { "nodeName": data.profile().display_name },
     });
     let schema = format!("http://nodeinfo.diaspora.software/ns/schema/{version}#");
     Ok(HttpResponse::Ok()

@@ -10,6 +10,7 @@ pub mod import;
 pub mod maintenance;
 pub mod media;
 pub mod moderation;
+pub mod profile;
 pub mod publish;
 pub mod react;
 pub mod reply;

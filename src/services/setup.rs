@@ -1,5 +1,5 @@
 //! The local actor: created with its RSA key pair on first start, kept in step with the
-//! config after that; and the author's password.
+//! profile (the config, with the edits made from apps) after that; and the author's password.
 
 use crate::{
     config::Settings,
@@ -11,7 +11,12 @@ use diesel::prelude::*;
 
 /// Creates the local actor and its keys if missing (idempotent); refreshes its profile and
 /// ids from the settings otherwise. Returns the row and whether it was created.
-pub fn ensure_local_actor(db: &Db, settings: &Settings, urls: &Urls) -> Result<(DbActor, bool)> {
+pub fn ensure_local_actor(
+    db: &Db,
+    settings: &Settings,
+    urls: &Urls,
+    profile: &crate::domain::profile::Profile,
+) -> Result<(DbActor, bool)> {
     let mut conn = db.conn()?;
     let existing = actors::find_local(&mut conn)?;
     let (public_key_pem, private_key_pem, created) = match &existing {
@@ -35,18 +40,18 @@ pub fn ensure_local_actor(db: &Db, settings: &Settings, urls: &Urls) -> Result<(
         kind: "Person".into(),
         username: settings.actor.username.clone(),
         domain: settings.server.domain.clone(),
-        name: Some(settings.actor.display_name.clone()),
-        summary: Some(settings.actor.summary.clone()),
+        name: Some(profile.display_name.clone()),
+        summary: Some(profile.summary.clone()),
         inbox: urls.inbox().to_string(),
         shared_inbox: Some(urls.shared_inbox().to_string()),
         outbox: Some(urls.outbox().to_string()),
         followers_url: Some(urls.followers().to_string()),
         url: Some(urls.profile().to_string()),
-        icon: None,
+        icon: profile.avatar.as_ref().map(|f| urls.media(f).to_string()),
         public_key_id: urls.key_id().to_string(),
         public_key_pem,
         private_key_pem: Some(private_key_pem),
-        manually_approves_followers: settings.actor.locked,
+        manually_approves_followers: profile.locked,
         published: Some(existing.as_ref().and_then(|a| a.published).unwrap_or(now)),
         fetched_at: now,
     };

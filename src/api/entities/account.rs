@@ -78,34 +78,34 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
     } else {
         (0, 0, 0, None)
     };
-    let note = match (&actor.summary, actor.local) {
-        (Some(s), true) => plain_to_html(s),
-        (Some(s), false) => sanitize::clean(s),
-        (None, _) => String::new(),
+    let profile = actor.local.then(|| state.profile());
+    let note = match (&actor.summary, &profile) {
+        (_, Some(p)) => plain_to_html(&p.summary),
+        (Some(s), None) => sanitize::clean(s),
+        (None, None) => String::new(),
     };
-    let fields = if actor.local {
-        state
-            .settings
-            .actor
-            .links
-            .iter()
-            .map(|link| {
-                let label = url::Url::parse(link)
-                    .ok()
-                    .and_then(|u| u.host_str().map(str::to_owned))
-                    .unwrap_or_else(|| "Link".into());
-                Field {
-                    name: label,
-                    value: format!(
-                        r#"<a href="{0}" rel="me nofollow noopener noreferrer" target="_blank">{0}</a>"#,
-                        escape(link)
-                    ),
-                    verified_at: None,
-                }
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let fields = profile
+        .iter()
+        .flat_map(|p| &p.fields)
+        .map(|f| Field {
+            name: f.name.clone(),
+            value: match f.url() {
+                Some(u) => format!(
+                    r#"<a href="{0}" rel="me nofollow noopener noreferrer" target="_blank">{0}</a>"#,
+                    escape(u)
+                ),
+                None => escape(&f.value),
+            },
+            verified_at: None,
+        })
+        .collect();
+    let header = profile
+        .as_ref()
+        .and_then(|p| p.header.as_ref())
+        .map_or(header, |f| state.urls.media(f).to_string());
+    let display_name = match &profile {
+        Some(p) => p.display_name.clone(),
+        None => actor.name.clone().unwrap_or_default(),
     };
     Ok(Account {
         id: actor.id.to_string(),
@@ -115,7 +115,7 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
         } else {
             actor.acct()
         },
-        display_name: actor.name.clone().unwrap_or_default(),
+        display_name,
         locked: actor.manually_approves_followers,
         bot: matches!(actor.kind.as_str(), "Service" | "Application"),
         discoverable: true,
@@ -145,18 +145,15 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
 /// The author's Account with `source` (what verify_credentials answers).
 pub fn author_with_source(c: &mut Conn, state: &AppState) -> Result<Account> {
     let mut account = render(c, state, &state.local.actor)?;
-    let fields: Vec<serde_json::Value> = account
-        .fields
-        .iter()
-        .zip(&state.settings.actor.links)
-        .map(|(f, link)| serde_json::json!({ "name": f.name, "value": link, "verified_at": null }))
-        .collect();
+    let profile = state.profile();
     account.source = Some(serde_json::json!({
         "privacy": "public",
         "sensitive": false,
         "language": "",
-        "note": state.settings.actor.summary,
-        "fields": fields,
+        "note": profile.summary,
+        "fields": profile.fields.iter().map(|f| serde_json::json!({
+            "name": f.name, "value": f.value, "verified_at": null,
+        })).collect::<Vec<_>>(),
         "follow_requests_count": follows::count(c, INCOMING, PENDING)?,
         "hide_collections": false,
         "discoverable": true,

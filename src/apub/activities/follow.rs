@@ -31,7 +31,7 @@ impl Follow {
 
     async fn act(self, data: &Data) -> Result<()> {
         let follower = sender(&self.actor, data).await?;
-        let locked = data.settings.actor.locked;
+        let locked = data.profile().locked;
         let urls = data.urls.clone();
         let actor = self.actor.clone();
         let accepted = data

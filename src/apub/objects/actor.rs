@@ -1,8 +1,9 @@
 //! Actors: the local `Person` we serve, and remote actors fetched and kept up to date.
 
 use crate::{
-    apub::protocol::{Endpoints, Person, PublicKey},
+    apub::protocol::{Endpoints, Image, Person, PublicKey},
     db::{self, models::*, queries::actors},
+    domain::profile::Profile,
     error::Error,
     state::{AppState, Data},
 };
@@ -25,7 +26,7 @@ impl traits::Object for DbActor {
     }
 
     async fn into_json(self, data: &Data) -> Result<Person, Error> {
-        Ok(local_person(&self, data))
+        Ok(local_person(&self, data, &data.profile()))
     }
 
     async fn verify(json: &Person, expected_domain: &Url, _data: &Data) -> Result<(), Error> {
@@ -101,16 +102,36 @@ fn remote_actor_row(json: Person) -> Result<NewActor, Error> {
     })
 }
 
-/// The author's actor document.
-pub fn local_person(actor: &DbActor, data: &AppState) -> Person {
+/// The author's actor document, with the profile as it is now.
+pub fn local_person(actor: &DbActor, data: &AppState, profile: &Profile) -> Person {
     let urls = &data.urls;
-    let settings = &data.settings.actor;
+    let image = |file: &Option<String>| {
+        file.as_ref().map(|f| Image {
+            kind: "Image".into(),
+            url: urls.media(f),
+            media_type: crate::media::file_format(f).map(|m| m.media_type().to_owned()),
+        })
+    };
+    let fields = profile
+        .fields
+        .iter()
+        .map(|f| {
+            let value = match f.url() {
+                Some(u) => format!(
+                    r#"<a href="{0}" rel="me nofollow noopener noreferrer" target="_blank">{0}</a>"#,
+                    crate::domain::text::escape(u)
+                ),
+                None => crate::domain::text::escape(&f.value),
+            };
+            serde_json::json!({ "type": "PropertyValue", "name": f.name, "value": value })
+        })
+        .collect();
     Person {
         kind: "Person".into(),
         id: urls.actor(),
         preferred_username: actor.username.clone(),
-        name: Some(settings.display_name.clone()),
-        summary: Some(crate::domain::text::plain_to_html(&settings.summary)),
+        name: Some(profile.display_name.clone()),
+        summary: Some(crate::domain::text::plain_to_html(&profile.summary)),
         inbox: urls.inbox(),
         outbox: Some(urls.outbox()),
         followers: Some(urls.followers()),
@@ -123,9 +144,11 @@ pub fn local_person(actor: &DbActor, data: &AppState) -> Person {
             owner: urls.actor(),
             public_key_pem: actor.public_key_pem.clone(),
         },
-        icon: None,
+        icon: image(&profile.avatar),
+        image: image(&profile.header),
+        attachment: fields,
         url: Some(urls.profile()),
-        manually_approves_followers: Some(settings.locked),
+        manually_approves_followers: Some(profile.locked),
         discoverable: Some(true),
         published: actor.published.map(|p| p.and_utc()),
     }

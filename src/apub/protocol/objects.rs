@@ -29,6 +29,16 @@ pub struct Person {
     pub public_key: PublicKey,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub icon: Option<Image>,
+    /// The header picture.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image: Option<Image>,
+    /// Profile fields (`PropertyValue`s).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<serde_json::Value>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub url: Option<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]

@@ -20,6 +20,6 @@ pub async fn get(name: web::Path<String>, req: HttpRequest, data: Data) -> Resul
             .insert_header(("Vary", "Accept"))
             .finish());
     }
-    let person = local_person(&data.local.actor, &data);
+    let person = local_person(&data.local.actor, &data, &data.profile());
     Ok(activity_json(&req, &with_context(&person)))
 }

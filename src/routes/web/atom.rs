@@ -28,7 +28,8 @@ async fn render(data: &Data) -> Result<HttpResponse> {
         .max()
         .or_else(|| data.local.actor.published.map(|p| p.and_utc()))
         .unwrap_or_else(Utc::now);
-    let summary = data.settings.actor.summary.trim();
+    let profile = data.profile();
+    let summary = profile.summary.trim();
     let feed = Feed {
         title: Text::plain(site.name.clone()),
         id: site.home.clone(),

@@ -83,22 +83,25 @@ pub async fn page(data: &Data, query: &PageQuery, address: Address) -> Result<Ht
         .take(PAGE_SIZE as usize)
         .map(|r| PostView::new(data, r))
         .collect();
-    let s = &data.settings;
     let site = Site::new(data);
+    let current = data.profile();
     let profile = Profile {
-        name: s.actor.display_name.clone(),
+        name: current.display_name.clone(),
         handle: site.handle.clone(),
-        summary_html: plain_to_html(&s.actor.summary),
-        avatar: data.local.actor.icon.clone(),
+        summary_html: plain_to_html(&current.summary),
+        avatar: current
+            .avatar
+            .as_ref()
+            .map(|f| data.urls.media(f).to_string()),
         posts,
         followers,
-        links: s.actor.links.iter().map(|u| Link::new(u)).collect(),
+        links: current.links().map(Link::new).collect(),
     };
     let own_url = match address {
         Address::Home => site.home.clone(),
         Address::Profile => site.profile.clone(),
     };
-    let description = match s.actor.summary.trim() {
+    let description = match current.summary.trim() {
         "" => format!("Notes and articles by {}", profile.name),
         summary => super::excerpt::cut(summary, 200),
     };

@@ -56,8 +56,12 @@ pub async fn get(data: Data) -> HttpResponse {
 async fn render(data: &Data) -> Result<HttpResponse> {
     let posts = feed_posts(data).await?;
     let site = Site::new(data);
-    let summary = data.settings.actor.summary.trim();
-    let avatar = data.local.actor.icon.clone();
+    let profile = data.profile();
+    let summary = profile.summary.trim();
+    let avatar = profile
+        .avatar
+        .as_ref()
+        .map(|f| data.urls.media(f).to_string());
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: site.name.clone(),

@@ -33,7 +33,7 @@ impl Site {
         let s = &data.settings;
         let urls = &data.urls;
         Site {
-            name: s.actor.display_name.clone(),
+            name: data.profile().display_name,
             lang: LANG,
             handle: format!("@{}@{}", s.actor.username, s.server.domain),
             home: urls.home().to_string(),
