@@ -11,6 +11,7 @@ mod delivery;
 mod discovery;
 mod double_knock;
 mod federation;
+mod fetch_bounds;
 mod fixtures;
 mod import;
 pub mod media;
