@@ -4,6 +4,7 @@
 //! so many fetches. The fetches are the real ones: perch fetching a post to reply to it.
 
 use crate::support::{
+    eventually,
     hostile::{Behaviour, Hostile},
     remote::Remote,
     spawn_app, spawn_app_with, TestApp,
@@ -33,11 +34,16 @@ async fn a_body_without_end_is_cut_off_at_the_size_cap() {
     let err = result.expect_err("refused");
     assert!(err.to_string().contains("body limit"), "{err}");
     assert!(took < Duration::from_secs(5), "cut off after {took:?}");
-    // perch hung up: the server can send no more.
+    // perch hung up: the server's writes fail, after what the socket buffers took.
+    eventually("perch hangs up on the endless body", || async {
+        (endless.hung_up() == 1).then_some(())
+    })
+    .await;
     let sent = endless.bytes_sent();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(endless.bytes_sent(), sent, "still sending after the cut");
-    println!("endless body: cut off after {took:?}, {sent} bytes sent by the server");
+    assert!(sent < 64 << 20, "{sent} bytes sent before the hang-up");
+    println!(
+        "endless body: cut off after {took:?}; the server wrote {sent} bytes before the hang-up"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,7 +54,7 @@ async fn a_server_that_never_answers_or_trickles_is_given_up_at_the_timeout() {
         let (result, took) = reply_to(&app, &server.url("/notes/1")).await;
         assert!(result.is_err());
         assert!(
-            took >= Duration::from_millis(900) && took < Duration::from_secs(4),
+            took >= Duration::from_millis(900) && took < Duration::from_secs(6),
             "gave up after {took:?}"
         );
         assert_eq!(server.connections(), 1);

@@ -28,6 +28,8 @@ pub struct Hostile {
     pub port: u16,
     connections: Arc<AtomicUsize>,
     bytes_sent: Arc<AtomicU64>,
+    /// Connections the client has hung up on (a write failed).
+    hung_up: Arc<AtomicUsize>,
 }
 
 impl Hostile {
@@ -36,18 +38,24 @@ impl Hostile {
         let port = listener.local_addr().expect("addr").port();
         let connections = Arc::new(AtomicUsize::new(0));
         let bytes_sent = Arc::new(AtomicU64::new(0));
-        let (c, b) = (connections.clone(), bytes_sent.clone());
+        let hung_up = Arc::new(AtomicUsize::new(0));
+        let (c, b, h) = (connections.clone(), bytes_sent.clone(), hung_up.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 c.fetch_add(1, Ordering::SeqCst);
-                let (behaviour, b) = (behaviour.clone(), b.clone());
-                std::thread::spawn(move || serve(stream, &behaviour, &b));
+                let (behaviour, b, h) = (behaviour.clone(), b.clone(), h.clone());
+                std::thread::spawn(move || {
+                    if !serve(stream, &behaviour, &b) {
+                        h.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
             }
         });
         Hostile {
             port,
             connections,
             bytes_sent,
+            hung_up,
         }
     }
 
@@ -63,9 +71,14 @@ impl Hostile {
     pub fn bytes_sent(&self) -> u64 {
         self.bytes_sent.load(Ordering::SeqCst)
     }
+
+    pub fn hung_up(&self) -> usize {
+        self.hung_up.load(Ordering::SeqCst)
+    }
 }
 
-fn serve(mut stream: TcpStream, behaviour: &Behaviour, sent: &AtomicU64) {
+/// Answers one connection; `false` when the client hung up while it was being written to.
+fn serve(mut stream: TcpStream, behaviour: &Behaviour, sent: &AtomicU64) -> bool {
     let mut head = [0u8; 4096];
     let _ = stream.read(&mut head);
     let mut write = |bytes: &[u8]| -> bool {
@@ -80,23 +93,27 @@ fn serve(mut stream: TcpStream, behaviour: &Behaviour, sent: &AtomicU64) {
     match behaviour {
         Behaviour::EndlessBody => {
             let chunk = [b' '; 16 * 1024];
-            if write(ok_head) {
-                while write(&chunk) {}
-            }
-        }
-        Behaviour::Silent => std::thread::sleep(Duration::from_secs(60)),
-        Behaviour::Trickle => {
-            if write(ok_head) {
-                while write(b" ") {
-                    std::thread::sleep(Duration::from_millis(100));
+            write(ok_head) && loop {
+                if !write(&chunk) {
+                    break false;
                 }
             }
         }
-        Behaviour::Redirect(to) => {
-            write(
-                format!("HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-                    .as_bytes(),
-            );
+        Behaviour::Silent => {
+            std::thread::sleep(Duration::from_secs(60));
+            true
         }
+        Behaviour::Trickle => {
+            write(ok_head) && loop {
+                if !write(b" ") {
+                    break false;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        Behaviour::Redirect(to) => write(
+            format!("HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .as_bytes(),
+        ),
     }
 }
