@@ -62,6 +62,11 @@ impl Instance {
             local: Arc::new(LocalActor { actor, signer }),
             http: http.clone(),
             queue: Queue::default(),
+            limits: Arc::new(crate::api::limits::Limits::new(&settings.api)),
+            inbox_limit: Arc::new(crate::ratelimit::Limiter::new(
+                settings.federation.inbox_rate_per_minute,
+                Duration::from_secs(60),
+            )),
         };
         let config = FederationConfig::builder()
             .domain(settings.server.domain.clone())
@@ -140,8 +145,14 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(FederationMiddleware::new(config.clone()))
+            // `/oauth/authorize/` (toot) and `/api/v1/instance/` (Mastodon.py) are the same
+            // routes without the slash, as on Mastodon.
             .wrap(actix_web::middleware::NormalizePath::new(
-                actix_web::middleware::TrailingSlash::MergeOnly,
+                actix_web::middleware::TrailingSlash::Trim,
+            ))
+            // Outermost, so that every response gets them.
+            .wrap(actix_web::middleware::from_fn(
+                routes::headers::security_headers,
             ))
             .app_data(web::JsonConfig::default().limit(routes::federation::INBOX_BODY_LIMIT))
             .configure(routes::configure)

@@ -34,6 +34,7 @@ pub struct Settings {
     pub federation: Federation,
     pub delivery: Delivery,
     pub media: Media,
+    pub api: Api,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,6 +106,8 @@ pub struct Federation {
     pub accept_rfc9421: bool,
     /// Whether GETs of the author's objects and collections must be signed.
     pub authorized_fetch: bool,
+    /// Inbox POSTs taken per minute from one remote server (0: no limit).
+    pub inbox_rate_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -115,6 +118,7 @@ pub struct Delivery {
     pub retry_base_seconds: f64,
     pub retry_max_seconds: f64,
     pub give_up_after_hours: f64,
+    pub unreachable_probe_hours: f64,
     pub timeout_seconds: u64,
 }
 
@@ -123,6 +127,17 @@ pub struct Delivery {
 pub struct Media {
     /// The largest upload accepted, in bytes.
     pub max_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    /// Login attempts (the login page and the password grant) allowed per client address...
+    pub login_attempts: u32,
+    /// ...and app registrations...
+    pub app_registrations: u32,
+    /// ...in this many seconds.
+    pub limit_window_seconds: u64,
 }
 
 impl Delivery {
@@ -274,6 +289,10 @@ impl Settings {
             ("delivery.retry_base_seconds", d.retry_base_seconds),
             ("delivery.retry_max_seconds", d.retry_max_seconds),
             ("delivery.give_up_after_hours", d.give_up_after_hours),
+            (
+                "delivery.unreachable_probe_hours",
+                d.unreachable_probe_hours,
+            ),
         ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(bad(key, format!("must be a positive number, not {v}")));

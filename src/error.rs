@@ -5,7 +5,8 @@
 //! a status and a short plain-text reason. Causes that come from inside (database, I/O, our own
 //! bugs) are logged in full and answered as a bare 500, so internals never leak to the network.
 //! Input from the network is never a reason to panic: it is a `BadRequest`, `Unauthorized`,
-//! `Forbidden` or `PayloadTooLarge` with a message saying what was wrong.
+//! `Forbidden` or `PayloadTooLarge` with a message saying what was wrong; a client over a rate
+//! limit gets `TooManyRequests` (429 with `Retry-After`).
 
 use actix_web::{http::StatusCode, HttpResponse, ResponseError};
 
@@ -25,6 +26,9 @@ pub enum Error {
     PayloadTooLarge(usize),
     #[error("unprocessable: {0}")]
     Unprocessable(String),
+    /// Over a rate limit; the number is the seconds to wait (sent as `Retry-After`).
+    #[error("too many requests: try again in {0} s")]
+    TooManyRequests(u64),
     /// A file given to `perch import` that cannot be read as what it claims to be.
     #[error("{file}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
     Import {
@@ -61,6 +65,14 @@ impl Error {
         Error::Internal(e.to_string())
     }
 
+    /// Seconds the client should wait before trying again (for `Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::TooManyRequests(secs) => Some(*secs),
+            _ => None,
+        }
+    }
+
     /// Whether the cause lies with the request (4xx) rather than with us.
     pub fn is_client_error(&self) -> bool {
         self.status_code().is_client_error()
@@ -95,6 +107,7 @@ impl ResponseError for Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Unprocessable(_) | Error::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Federation(e) => match **e {
                 Fed::NotFound => StatusCode::NOT_FOUND,
@@ -121,7 +134,11 @@ impl ResponseError for Error {
         } else {
             self.to_string()
         };
-        HttpResponse::build(status)
+        let mut response = HttpResponse::build(status);
+        if let Some(after) = self.retry_after() {
+            response.insert_header(("Retry-After", after.to_string()));
+        }
+        response
             .content_type("text/plain; charset=utf-8")
             .body(text)
     }

@@ -1,5 +1,6 @@
 //! perch: a single-user ActivityPub server — one person's blog and microblog.
 
+pub mod api;
 pub mod app;
 pub mod apub;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod media;
 pub mod net;
+pub mod ratelimit;
 pub mod routes;
 pub mod services;
 pub mod state;

@@ -27,6 +27,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum TokenAction {
+    /// Prints a new token for scripts (send it as `Authorization: Bearer TOKEN`)
+    Create {
+        /// Space-separated scopes (read, write, follow, push, or sub-scopes like write:statuses)
+        #[arg(long, default_value = "read write follow push")]
+        scopes: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Run the server (the default with no command)
     Serve,
@@ -34,6 +44,11 @@ enum Command {
     Init,
     /// Set the author's login password, read from standard input
     Passwd,
+    /// Access tokens for the client API
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Apply pending database migrations (start-up does this too)
     Migrate,
     /// Publish a note or an article to your followers
@@ -68,7 +83,8 @@ enum Command {
         #[command(subcommand)]
         action: Option<FollowersCommand>,
     },
-    /// Show the delivery queue per inbox: pending, retrying, delivered, dead
+    /// Show the delivery queue per inbox (pending, retrying, delivered, dead, or held while
+    /// its server is unreachable), then the servers that are failing or unreachable
     Deliveries,
     /// Write a consistent copy of the database to FILE (safe while perch serve runs)
     Backup { file: PathBuf },
@@ -201,6 +217,23 @@ async fn run(cli: Cli) -> Result<()> {
             let instance = Instance::open(settings).await?;
             services::setup::set_password(&instance.state().db, password)?;
             println!("password set");
+            Ok(())
+        }
+        Command::Token {
+            action: TokenAction::Create { scopes },
+        } => {
+            let scopes = perch::api::scopes::Scopes::parse(&scopes)?;
+            let instance = Instance::open(settings).await?;
+            let (_, token) = instance
+                .state()
+                .db
+                .run(move |c| {
+                    perch::db::write(c, |c| {
+                        perch::api::oauth::issue_token(c, None, &scopes, true)
+                    })
+                })
+                .await?;
+            println!("{token}");
             Ok(())
         }
         Command::Migrate => {
@@ -427,14 +460,38 @@ async fn run(cli: Cli) -> Result<()> {
                 .run(queries::deliveries::summary)
                 .await?;
             println!(
-                "{:<10} {:>6} {:>9}  {:<50} last error",
+                "{:<11} {:>6} {:>9}  {:<50} last error",
                 "state", "rows", "attempts", "inbox"
             );
             for (inbox, state, n, attempts, error) in rows {
                 println!(
-                    "{state:<10} {n:>6} {attempts:>9}  {inbox:<50} {}",
+                    "{state:<11} {n:>6} {attempts:>9}  {inbox:<50} {}",
                     error.unwrap_or_default()
                 );
+            }
+            let servers = instance.state().db.run(queries::hosts::all).await?;
+            for h in servers {
+                let at = |t: Option<chrono::NaiveDateTime>| {
+                    t.map_or("-".to_owned(), |t| {
+                        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+                    })
+                };
+                match h.unreachable_since {
+                    Some(since) => println!(
+                        "server {} unreachable since {}, failing since {}, next probe {}: {}",
+                        h.host,
+                        at(Some(since)),
+                        at(h.failing_since),
+                        at(h.next_probe_at),
+                        h.last_error.unwrap_or_default()
+                    ),
+                    None => println!(
+                        "server {} failing since {}: {}",
+                        h.host,
+                        at(h.failing_since),
+                        h.last_error.unwrap_or_default()
+                    ),
+                }
             }
             Ok(())
         }

@@ -1,9 +1,10 @@
 //! What every handler, service and worker is handed: settings, the database, our URL
-//! builder, the local actor with its signing key, the HTTP client and the queue's doorbell.
+//! builder, the local actor with its signing key, the HTTP client, the queue's doorbell and
+//! the inbox's rate limit.
 
 use crate::{
     apub::signatures::RequestSigner, config::Settings, db::models::DbActor, db::Db,
-    delivery::Queue, domain::Urls,
+    delivery::Queue, domain::Urls, ratelimit::Limiter,
 };
 use std::sync::Arc;
 
@@ -15,6 +16,10 @@ pub struct AppState {
     pub local: Arc<LocalActor>,
     pub http: reqwest::Client,
     pub queue: Queue,
+    /// Rate limits of the client API.
+    pub limits: Arc<crate::api::limits::Limits>,
+    /// Inbox POSTs per remote server (`federation.inbox_rate_per_minute`).
+    pub inbox_limit: Arc<Limiter>,
 }
 
 /// The one local actor, loaded once at start.

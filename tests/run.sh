@@ -4,6 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# The real-client suite runs Mastodon.py (pinned in tests/client/requirements.txt) from a venv
+# under target/, made here the first time and whenever the requirements change.
+venv=target/pyvenv
+if [ ! -x "$venv/bin/python" ] || ! cmp -s tests/client/requirements.txt "$venv/requirements.txt"; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/client/requirements.txt
+  cp tests/client/requirements.txt "$venv/requirements.txt"
+fi
+export PERCH_PYTHON="$PWD/$venv/bin/python"
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked

@@ -1,4 +1,5 @@
-//! The inbox path: signature read (draft-cavage or RFC 9421: coverage, date, digest) → JSON →
+//! The inbox path: rate limit per sending server → signature read (draft-cavage or RFC 9421:
+//! coverage, date, digest) → JSON →
 //! actor (fetched) → signature verified with the actor's key → replay check → `verify` →
 //! `receive`.
 //!
@@ -150,6 +151,7 @@ fn unauthorized(e: impl std::fmt::Display) -> Error {
 
 /// Receives one POST to an inbox. `Ok` means it was accepted (also a replay: a no-op).
 pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Result<()> {
+    crate::apub::throttle::check(&request, data)?;
     let signature = IncomingSignature::read(
         &request,
         Some(body),
@@ -193,6 +195,9 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
         return Ok(());
     }
     let actor = verified_actor(&request, &signature, &actor_id, data).await?;
+    if let Err(e) = crate::delivery::reachability::heard_from(data, &actor).await {
+        tracing::warn!(error = %e, "cannot record that a server answers");
+    }
 
     let seen = {
         let id = id.to_string();

@@ -1,6 +1,7 @@
 //! ActivityPub: wire types (`protocol`), how our rows become objects and back (`objects`),
 //! one file per activity type (`activities`), the inbox's parse → verify → dispatch path
-//! (`inbox`), HTTP signatures (`signatures`), signed fetches both ways (`signed_fetch`) and the builders of outgoing activities (`send`).
+//! (`inbox`) and its rate limit per server (`throttle`), HTTP signatures (`signatures`), signed
+//! fetches both ways (`signed_fetch`) and the builders of outgoing activities (`send`).
 
 pub mod activities;
 pub mod inbox;
@@ -10,6 +11,7 @@ pub mod sanitize;
 pub mod send;
 pub mod signatures;
 pub mod signed_fetch;
+pub mod throttle;
 
 /// The media type we answer and send with.
 pub const ACTIVITY_JSON: &str = "application/activity+json";

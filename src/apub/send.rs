@@ -83,6 +83,27 @@ fn respond(urls: &Urls, kind: &'static str, follow: &protocol::Follow) -> Outgoi
     outgoing(urls, kind, embedded, json!({ "to": [follow.actor] }), false)
 }
 
+/// `Like` of someone's post, sent to its author.
+pub fn like(urls: &Urls, object: &str, author: &str) -> Outgoing {
+    outgoing(
+        urls,
+        "Like",
+        json!(object),
+        json!({ "to": [author] }),
+        false,
+    )
+}
+
+/// `Announce` (a boost) of someone's post: public, to our followers and its author.
+pub fn announce(urls: &Urls, object: &str, author: &str) -> Outgoing {
+    let extra = json!({
+        "to": [crate::domain::PUBLIC],
+        "cc": [urls.followers(), author],
+        "published": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    });
+    outgoing(urls, "Announce", json!(object), extra, true)
+}
+
 /// `Undo` of one of our own activities (embedded without its `@context`).
 pub fn undo(urls: &Urls, ours: &Value, to: &str) -> Outgoing {
     let mut inner = ours.clone();

@@ -170,6 +170,8 @@ pub struct DbMedia {
     pub description: Option<String>,
     pub size_bytes: i64,
     pub created_at: NaiveDateTime,
+    /// The focal point, `"x,y"` with each in -1..1.
+    pub focus: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -187,6 +189,8 @@ pub struct NewMedia {
     pub description: Option<String>,
     pub size_bytes: i64,
     pub created_at: NaiveDateTime,
+    /// The focal point, `"x,y"` with each in -1..1.
+    pub focus: Option<String>,
 }
 
 /// An earlier version of an edited post.
@@ -249,10 +253,32 @@ pub struct DbDelivery {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub retry_since: Option<NaiveDateTime>,
+}
+
+impl DbDelivery {
+    /// Where this delivery's retry horizon starts: its queueing, or its server's return.
+    pub fn retry_since(&self) -> NaiveDateTime {
+        self.retry_since.unwrap_or(self.created_at)
+    }
 }
 
 pub const DELIVERED: &str = "delivered";
 pub const DEAD: &str = "dead";
+/// Held back, not tried, while the inbox's server is marked unreachable (see [`DbHost`]).
+pub const PARKED: &str = "parked";
+
+/// A server deliveries go to, by the host[:port] of its inboxes, and whether it answers.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = hosts, primary_key(host))]
+pub struct DbHost {
+    pub host: String,
+    pub failing_since: Option<NaiveDateTime>,
+    pub unreachable_since: Option<NaiveDateTime>,
+    pub next_probe_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
 
 /// Comment moderation states.
 pub const VISIBLE: &str = "visible";
@@ -293,4 +319,81 @@ pub struct DbNotification {
     pub object_id: Option<i64>,
     pub dismissed: bool,
     pub created_at: NaiveDateTime,
+}
+
+/// An OAuth client registered by an app.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = oauth_apps)]
+pub struct DbApp {
+    pub id: i64,
+    pub client_id: String,
+    pub secret_hash: String,
+    pub name: String,
+    pub website: Option<String>,
+    /// One redirect URI a line.
+    pub redirect_uris: String,
+    /// Space-separated scopes.
+    pub scopes: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = oauth_apps)]
+pub struct NewApp {
+    pub client_id: String,
+    pub secret_hash: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub redirect_uris: String,
+    pub scopes: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// An access token (stored as its hash).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = oauth_tokens)]
+pub struct DbToken {
+    pub id: i64,
+    pub token_hash: String,
+    pub app_id: Option<i64>,
+    pub scopes: String,
+    /// The author's token; `false` for an app's own (client_credentials).
+    pub user_token: bool,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = oauth_tokens)]
+pub struct NewToken {
+    pub token_hash: String,
+    pub app_id: Option<i64>,
+    pub scopes: String,
+    pub user_token: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// An authorization code waiting to be exchanged for a token.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
+#[diesel(table_name = oauth_codes)]
+pub struct DbCode {
+    #[diesel(skip_insertion)]
+    pub id: i64,
+    pub code_hash: String,
+    pub app_id: i64,
+    pub redirect_uri: String,
+    pub scopes: String,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub expires_at: NaiveDateTime,
+}
+
+/// Where the author stopped reading a timeline.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = markers)]
+pub struct DbMarker {
+    pub timeline: String,
+    pub last_read_id: String,
+    pub version: i32,
+    pub updated_at: NaiveDateTime,
 }

@@ -136,6 +136,7 @@ diesel::table! {
         description -> Nullable<Text>,
         size_bytes -> BigInt,
         created_at -> Timestamp,
+        focus -> Nullable<Text>,
     }
 }
 
@@ -182,6 +183,73 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        retry_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    hosts (host) {
+        host -> Text,
+        failing_since -> Nullable<Timestamp>,
+        unreachable_since -> Nullable<Timestamp>,
+        next_probe_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_apps (id) {
+        id -> BigInt,
+        client_id -> Text,
+        secret_hash -> Text,
+        name -> Text,
+        website -> Nullable<Text>,
+        redirect_uris -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        app_id -> Nullable<BigInt>,
+        scopes -> Text,
+        user_token -> Bool,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oauth_codes (id) {
+        id -> BigInt,
+        code_hash -> Text,
+        app_id -> BigInt,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        code_challenge_method -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    markers (timeline) {
+        timeline -> Text,
+        last_read_id -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (key) {
+        key -> Text,
+        object_id -> BigInt,
+        created_at -> Timestamp,
     }
 }
 
@@ -194,6 +262,8 @@ diesel::table! {
 }
 
 diesel::joinable!(account -> actors (actor_id));
+diesel::joinable!(oauth_tokens -> oauth_apps (app_id));
+diesel::joinable!(oauth_codes -> oauth_apps (app_id));
 diesel::joinable!(follows -> actors (actor_id));
 diesel::joinable!(objects -> actors (actor_id));
 diesel::joinable!(deliveries -> activities (activity_id));
@@ -220,5 +290,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     reactions,
     blocks,
     notifications,
+    oauth_apps,
+    oauth_tokens,
+    oauth_codes,
+    markers,
+    idempotency_keys,
     signature_formats,
+    hosts,
 );

@@ -1,8 +1,10 @@
 //! The persistent delivery queue. Services store an outgoing activity and its inboxes in one
 //! transaction ([`enqueue`]); the [`worker`] claims due rows, signs, sends, and reschedules
-//! with backoff until the inbox takes it or the row is marked dead. Rows live in the database,
-//! so nothing queued is lost to a restart.
+//! with backoff until the inbox takes it or the row is marked dead; [`reachability`] parks the
+//! rows of servers that stopped answering. Rows live in the database, so nothing queued is
+//! lost to a restart.
 
+pub mod reachability;
 pub mod sign;
 pub mod worker;
 

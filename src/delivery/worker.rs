@@ -1,13 +1,17 @@
 //! The delivery worker: claim due rows → sign and POST ([`super::sign`]) → record the outcome.
 //!
 //! Retries with exponential backoff on network errors, 5xx, 408 and 429 (honouring
-//! `Retry-After`); any other 4xx is final. A row still failing `give_up_after_hours` after it
-//! was queued is marked dead. Rows are leased while in flight, so a crash leaves them to be
-//! claimed again: a delivery may be repeated, never dropped (receivers dedup by activity id).
+//! `Retry-After`); any other 4xx is final. A server failing for the whole retry horizon
+//! (`give_up_after_hours`) is marked unreachable and its rows are parked until it answers
+//! ([`reachability`]); a row still failing that long while its server answers is marked dead.
+//! Rows are leased while in flight, so a crash leaves them to be claimed again: a delivery
+//! may be repeated, never dropped (receivers dedup by activity id).
 
 use crate::{
     config::Delivery as DeliverySettings,
-    db::{self, models::*, queries::deliveries, queries::deliveries::Outcome},
+    db::{self, models::*, queries::deliveries, queries::deliveries::Outcome, Conn},
+    delivery::reachability,
+    error::Result,
     state::AppState,
 };
 use chrono::{Duration, NaiveDateTime, Utc};
@@ -29,9 +33,10 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         };
         let free = slots.available_permits() + 1;
         let lease = lease_until(&settings);
+        let claim_settings = settings.clone();
         let batch = state
             .db
-            .run(move |c| db::write(c, |c| deliveries::claim(c, free as i64, lease)))
+            .run(move |c| db::write(c, |c| reachability::claim(c, free, lease, &claim_settings)))
             .await;
         let batch = match batch {
             Ok(b) => b,
@@ -105,11 +110,31 @@ enum Attempt {
 
 async fn deliver(state: &AppState, row: DbDelivery, activity: DbActivity) {
     let attempt = attempt(state, &row.inbox, activity.data.into_bytes()).await;
-    let settings = &state.settings.delivery;
+    let settings = state.settings.delivery.clone();
+    let id = row.id;
+    if let Err(e) = state
+        .db
+        .run(move |c| db::write(c, |c| record(c, &row, &activity.ap_id, attempt, &settings)))
+        .await
+    {
+        tracing::error!(error = %e, delivery = id, "cannot record a delivery attempt");
+    }
+}
+
+/// Records what an attempt came to, and what it tells of the inbox's server.
+fn record(
+    c: &mut Conn,
+    row: &DbDelivery,
+    activity: &str,
+    attempt: Attempt,
+    settings: &DeliverySettings,
+) -> Result<()> {
     let now = db::now();
+    let server = reachability::server_of(&row.inbox);
     let outcome = match attempt {
         Attempt::Delivered(status) => {
-            tracing::debug!(inbox = %row.inbox, activity = %activity.ap_id, status, "delivered");
+            tracing::debug!(inbox = %row.inbox, activity, status, "delivered");
+            reachability::answered(c, &server)?;
             Outcome {
                 new_state: DELIVERED,
                 status: Some(i32::from(status)),
@@ -118,7 +143,10 @@ async fn deliver(state: &AppState, row: DbDelivery, activity: DbActivity) {
             }
         }
         Attempt::Final { status, error } => {
-            tracing::warn!(inbox = %row.inbox, activity = %activity.ap_id, %error, "delivery refused; not retrying");
+            tracing::warn!(inbox = %row.inbox, activity, %error, "delivery refused; not retrying");
+            if status.is_some() {
+                reachability::answered(c, &server)?;
+            }
             Outcome {
                 new_state: DEAD,
                 status: status.map(i32::from),
@@ -132,29 +160,18 @@ async fn deliver(state: &AppState, row: DbDelivery, activity: DbActivity) {
             retry_after,
         } => {
             let next = now + backoff(settings, row.attempts + 1, retry_after);
-            let horizon = row.created_at + hours(settings.give_up_after_hours);
-            let dead = next > horizon;
-            tracing::info!(inbox = %row.inbox, activity = %activity.ap_id, %error, attempts = row.attempts + 1, dead, "delivery failed");
+            let server_failed = status.is_none_or(|s| s >= 500);
+            let new_state = reachability::failed(c, row, next, &error, server_failed, settings)?;
+            tracing::info!(inbox = %row.inbox, activity, %error, attempts = row.attempts + 1, new_state, "delivery failed");
             Outcome {
-                new_state: if dead { DEAD } else { PENDING },
+                new_state,
                 status: status.map(i32::from),
                 error: Some(error),
                 next_attempt: next,
             }
         }
     };
-    let id = row.id;
-    if let Err(e) = state
-        .db
-        .run(move |c| db::write(c, |c| deliveries::record_attempt(c, id, outcome)))
-        .await
-    {
-        tracing::error!(error = %e, delivery = id, "cannot record a delivery attempt");
-    }
-}
-
-fn hours(h: f64) -> Duration {
-    Duration::milliseconds((h * 3_600_000.0) as i64)
+    deliveries::record_attempt(c, row.id, outcome)
 }
 
 /// The wait before attempt `n + 1`: base × 2^(n-1), capped, but never shorter than the

@@ -60,6 +60,7 @@ mod tests {
             description: Some("A heron on one leg".into()),
             size_bytes: 123,
             created_at: chrono::NaiveDateTime::default(),
+            focus: None,
         }
     }
 

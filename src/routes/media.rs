@@ -25,7 +25,6 @@ async fn file(name: web::Path<String>, data: Data) -> Result<HttpResponse> {
     Ok(HttpResponse::Ok()
         .content_type(format.media_type())
         .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header(("Content-Security-Policy", "default-src 'none'"))
         .body(bytes))
 }

@@ -1,8 +1,10 @@
 //! HTTP surfaces: discovery (`well_known`), the ActivityPub endpoints (`federation`), the
-//! stored uploads (`media`) and the web pages (`web`). Handlers are thin: parse, authorise,
-//! call apub or a service, shape.
+//! stored uploads (`media`) and the web pages (`web`), and the security headers every
+//! response gets (`headers`). Handlers are thin: parse, authorise, call apub or a service,
+//! shape.
 
 pub mod federation;
+pub mod headers;
 pub mod media;
 pub mod web;
 pub mod well_known;
@@ -11,6 +13,7 @@ use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     well_known::configure(cfg);
+    crate::api::configure(cfg);
     media::configure(cfg);
     web::configure(cfg);
     federation::configure(cfg);

@@ -30,8 +30,27 @@ pub async fn find(data: &Data, name: &str) -> Result<DbObject> {
         .ok_or(Error::NotFound)
 }
 
+/// What an edit changes besides the text: `None` keeps what the post has.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// A note's content warning (`Some(None)` removes it).
+    pub content_warning: Option<Option<String>>,
+    pub sensitive: Option<bool>,
+}
+
 /// Replaces a post's text (a note's plain text, or an article's Markdown) and sends `Update`.
 pub async fn edit(data: &Data, name: &str, text: &str, markdown: bool) -> Result<DbObject> {
+    edit_with(data, name, text, markdown, Extras::default()).await
+}
+
+/// [`edit`], also changing the content warning or the sensitive flag.
+pub async fn edit_with(
+    data: &Data,
+    name: &str,
+    text: &str,
+    markdown: bool,
+    extras: Extras,
+) -> Result<DbObject> {
     let post = find(data, name).await?;
     let source = match post.kind.as_str() {
         "Article" => Source::Article {
@@ -58,12 +77,15 @@ pub async fn edit(data: &Data, name: &str, text: &str, markdown: bool) -> Result
                     name: composed.name,
                     summary: match post.kind.as_str() {
                         "Article" => composed.summary,
-                        _ => post.summary.clone(),
+                        _ => extras
+                            .content_warning
+                            .clone()
+                            .unwrap_or_else(|| post.summary.clone()),
                     },
                     content: composed.content,
                     source: Some(source.text().to_owned()),
                     tags: composed.tags.to_string(),
-                    sensitive: post.sensitive,
+                    sensitive: extras.sensitive.unwrap_or(post.sensitive),
                     updated: Some(db::now()),
                 };
                 let updated = objects::edit(c, &post, &change)?;

@@ -50,6 +50,7 @@ pub async fn upload(
         description,
         size_bytes: i64::try_from(image.bytes.len()).map_err(Error::internal)?,
         created_at: db::now(),
+        focus: None,
     };
     let stored = state.db.run(move |c| queries::media::insert(c, &new)).await;
     if stored.is_err() {

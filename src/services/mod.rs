@@ -11,5 +11,7 @@ pub mod maintenance;
 pub mod media;
 pub mod moderation;
 pub mod publish;
+pub mod react;
 pub mod reply;
+pub mod resolve;
 pub mod setup;

@@ -1,7 +1,7 @@
 //! The delivery queue: retries a failing inbox until it takes the activity, once; and keeps
 //! what is queued across a restart.
 
-use crate::support::{eventually, remote::Remote, seed, spawn_app};
+use crate::support::{eventually, remote_follower, seed, spawn_app};
 use perch::{
     db::{
         models::*,
@@ -14,15 +14,7 @@ use perch::{
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_inbox_that_fails_twice_gets_the_delivery_exactly_once() {
     let app = spawn_app().await;
-    let remote = Remote::start("flaky").await;
-    let res = remote
-        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
-        .await;
-    assert_eq!(res.status(), 202);
-    eventually("the Accept reaches the follower", || async {
-        (remote.received().iter().any(|r| r.body["type"] == "Accept")).then_some(())
-    })
-    .await;
+    let remote = remote_follower(&app, "flaky").await;
 
     remote.script(&[500, 500]);
     let note = publish::note(&app.app.data(), seed::NOTE_MENTION, Visibility::Public)
@@ -61,14 +53,7 @@ async fn an_inbox_that_fails_twice_gets_the_delivery_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusing_inbox_is_not_retried_and_a_dead_one_is_given_up() {
     let app = spawn_app().await;
-    let remote = Remote::start("refuser").await;
-    remote
-        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
-        .await;
-    eventually("the Accept reaches the follower", || async {
-        (!remote.received().is_empty()).then_some(())
-    })
-    .await;
+    let remote = remote_follower(&app, "refuser").await;
     // Refused whichever way it is signed: the RFC 9421 knock and the draft-cavage one.
     remote.script(&[403, 403]);
     let note = publish::note(&app.app.data(), "refused", Visibility::Public)
@@ -96,14 +81,7 @@ async fn a_refusing_inbox_is_not_retried_and_a_dead_one_is_given_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pending_deliveries_survive_a_restart() {
     let app = spawn_app().await;
-    let remote = Remote::start("patient").await;
-    remote
-        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
-        .await;
-    eventually("the Accept reaches the follower", || async {
-        (!remote.received().is_empty()).then_some(())
-    })
-    .await;
+    let remote = remote_follower(&app, "patient").await;
     assert_eq!(
         app.query(|c| follows::count(c, INCOMING, ACCEPTED)).await,
         1

@@ -312,3 +312,52 @@ async fn the_profile_page_links_the_authors_other_pages_with_rel_me() {
         .unwrap()
         .contains("prefers-color-scheme: dark"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_html_page_carries_the_security_headers_once_and_other_answers_nosniff() {
+    let app = spawn_app().await;
+    let (article, note, _, private) = publish_seed(&app).await;
+    for (url, status) in [
+        (app.url("/"), 200),
+        (app.url("/@me"), 200),
+        (app.url("/archive"), 200),
+        (app.url("/tags/kafka"), 200),
+        (article.post.ap_id.clone(), 200),
+        (note.post.ap_id.clone(), 200),
+        (private.post.ap_id.clone(), 404),
+        (app.url("/no/such/page"), 404),
+        (app.url("/?page=zero"), 404),
+    ] {
+        let (got, headers, body) = browse(&url).await;
+        assert_eq!(got, status, "{url}");
+        assert!(!body.contains("<script"), "{url}");
+        assert_secure_html(&headers);
+        assert_eq!(header(&headers, "x-frame-options"), "DENY", "{url}");
+        for name in [
+            "content-security-policy",
+            "x-content-type-options",
+            "referrer-policy",
+            "x-frame-options",
+        ] {
+            assert_eq!(headers.get_all(name).iter().count(), 1, "{url}: {name}");
+        }
+    }
+    // What is not a page is not sniffed either, and carries no page policy.
+    for url in [app.url("/feed.atom"), app.url("/static/style.css")] {
+        let (_, headers, _) = browse(&url).await;
+        assert_eq!(
+            header(&headers, "x-content-type-options"),
+            "nosniff",
+            "{url}"
+        );
+        assert_eq!(header(&headers, "x-frame-options"), "", "{url}");
+    }
+    let res = http()
+        .get(app.actor_url())
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers().get("content-security-policy").is_none());
+}

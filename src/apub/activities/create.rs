@@ -7,7 +7,6 @@ use crate::{
     apub::{
         objects::{comment, post},
         protocol::Create,
-        sanitize,
     },
     db::{
         self,
@@ -54,11 +53,8 @@ impl Create {
         }
         let us = data.urls.actor().to_string();
         let mentions_us = note.mentions(&us);
-        let mut row = post::remote_row(&note, &author);
+        let row = post::clean_row(&note, &author);
         let attachment = note.attachment.clone();
-        row.content = sanitize::clean(&note.content);
-        row.summary = note.summary.as_deref().map(sanitize::clean);
-        row.language = note.language();
         let stored = data
             .db
             .run(move |c| {

@@ -164,6 +164,7 @@ pub fn store_attachments(c: &mut Conn, object: i64, attachments: &[Value]) -> Re
                 description: text("name").filter(|n| !n.is_empty()),
                 size_bytes: 0,
                 created_at: db::now(),
+                focus: None,
             })
             .execute(c)?;
     }

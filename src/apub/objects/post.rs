@@ -156,3 +156,13 @@ pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
         ..Default::default()
     }
 }
+
+/// [`remote_row`] with its HTML cleaned and its language read: what perch stores of a post
+/// received or fetched from another server.
+pub fn clean_row(note: &Note, author: &DbActor) -> NewObject {
+    let mut row = remote_row(note, author);
+    row.content = crate::apub::sanitize::clean(&note.content);
+    row.summary = note.summary.as_deref().map(crate::apub::sanitize::clean);
+    row.language = note.language();
+    row
+}

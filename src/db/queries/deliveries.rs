@@ -34,32 +34,73 @@ pub fn enqueue(conn: &mut Conn, activity: i64, inboxes: &[String]) -> Result<usi
     Ok(n)
 }
 
-/// Takes up to `limit` due rows and leases them until `lease_until`.
-pub fn claim(
-    conn: &mut Conn,
-    limit: i64,
-    lease_until: NaiveDateTime,
-) -> Result<Vec<(DbDelivery, DbActivity)>> {
+/// Up to `limit` pending rows that are due and not leased, oldest due first: (id, inbox).
+pub fn due(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, String)>> {
     let t = now();
-    let due: Vec<i64> = deliveries
+    Ok(deliveries
         .filter(state.eq(PENDING))
         .filter(next_attempt_at.le(t))
         .filter(locked_until.is_null().or(locked_until.lt(t)))
         .order((next_attempt_at.asc(), id.asc()))
         .limit(limit)
-        .select(id)
-        .load(conn)?;
-    if due.is_empty() {
+        .select((id, inbox))
+        .load(conn)?)
+}
+
+/// Leases the rows `ids` until `lease_until` and returns them with their activities.
+pub fn lease(
+    conn: &mut Conn,
+    ids: &[i64],
+    lease_until: NaiveDateTime,
+) -> Result<Vec<(DbDelivery, DbActivity)>> {
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    diesel::update(deliveries.filter(id.eq_any(&due)))
+    diesel::update(deliveries.filter(id.eq_any(ids)))
         .set(locked_until.eq(Some(lease_until)))
         .execute(conn)?;
     Ok(deliveries
         .inner_join(activities::table)
-        .filter(id.eq_any(&due))
+        .filter(id.eq_any(ids))
         .select((DbDelivery::as_select(), DbActivity::as_select()))
         .load(conn)?)
+}
+
+/// Holds the rows `ids` back, untried, while their server is unreachable.
+pub fn park(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
+    Ok(diesel::update(deliveries.filter(id.eq_any(ids)))
+        .set((
+            state.eq(PARKED),
+            locked_until.eq(None::<NaiveDateTime>),
+            updated_at.eq(now()),
+        ))
+        .execute(conn)?)
+}
+
+/// Every parked row: (id, inbox).
+pub fn parked(conn: &mut Conn) -> Result<Vec<(i64, String)>> {
+    Ok(deliveries
+        .filter(state.eq(PARKED))
+        .order(id.asc())
+        .select((id, inbox))
+        .load(conn)?)
+}
+
+/// Puts parked rows back in the queue, due at once, with a fresh retry horizon.
+pub fn unpark(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
+    let t = now();
+    let mut n = 0;
+    for chunk in ids.chunks(500) {
+        n += diesel::update(deliveries.filter(id.eq_any(chunk)).filter(state.eq(PARKED)))
+            .set((
+                state.eq(PENDING),
+                next_attempt_at.eq(t),
+                retry_since.eq(Some(t)),
+                updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(n)
 }
 
 /// Frees every lease: at start-up, when no worker of ours can hold one.
@@ -112,10 +153,10 @@ pub fn summary(conn: &mut Conn) -> Result<Vec<InboxSummary>> {
         .load(conn)?;
     let mut out: Vec<InboxSummary> = Vec::new();
     for row in rows {
-        let shown_state = if row.state == PENDING && row.attempts > 0 {
-            "retrying".to_owned()
-        } else {
-            row.state.clone()
+        let shown_state = match row.state.as_str() {
+            PENDING if row.attempts > 0 => "retrying".to_owned(),
+            PARKED => "unreachable".to_owned(),
+            other => other.to_owned(),
         };
         match out
             .iter_mut()

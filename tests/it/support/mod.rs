@@ -1,8 +1,10 @@
 //! Starting real perch instances for tests, and waiting on what they do.
 
 pub mod hostile;
+pub mod inbox_harness;
 pub mod remote;
 pub mod seed;
+pub mod sink;
 
 use perch::{app::RunningApp, config::Settings, db::Conn, error::Result};
 use std::{future::Future, time::Duration};
@@ -83,6 +85,20 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// A remote actor (played by the test) that follows `app`, once its Accept has arrived.
+pub async fn remote_follower(app: &TestApp, name: &str) -> remote::Remote {
+    let remote = remote::Remote::start(name).await;
+    let res = remote
+        .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
+        .await;
+    assert_eq!(res.status(), 202);
+    eventually("the Accept reaches the follower", || async {
+        (remote.received().iter().any(|r| r.body["type"] == "Accept")).then_some(())
+    })
+    .await;
+    remote
+}
+
 /// Polls `check` until it gives `Some`, for at most 20 s.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
@@ -142,4 +158,42 @@ pub async fn get_json(url: &str) -> (u16, serde_json::Value) {
         .unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// Records an accepted follower `ap_id` whose inbox is `inbox` (no shared inbox), as if its
+/// Follow had come in: for tests whose followers are stand-ins rather than servers.
+pub fn add_follower(c: &mut Conn, ap_id: &str, inbox: &str) -> Result<perch::db::models::DbActor> {
+    use perch::db::{models::*, queries};
+    let url = url::Url::parse(ap_id).map_err(perch::error::Error::internal)?;
+    let actor = queries::actors::upsert(
+        c,
+        &NewActor {
+            ap_id: ap_id.to_owned(),
+            local: false,
+            kind: "Person".into(),
+            username: url
+                .path()
+                .rsplit('/')
+                .next()
+                .unwrap_or("someone")
+                .to_owned(),
+            domain: perch::apub::signatures::host_of(&url),
+            name: None,
+            summary: None,
+            inbox: inbox.to_owned(),
+            shared_inbox: None,
+            outbox: None,
+            followers_url: None,
+            url: None,
+            icon: None,
+            public_key_id: format!("{ap_id}#main-key"),
+            public_key_pem: String::new(),
+            private_key_pem: None,
+            manually_approves_followers: false,
+            published: None,
+            fetched_at: perch::db::now(),
+        },
+    )?;
+    queries::follows::upsert(c, actor.id, INCOMING, &format!("{ap_id}/follow"), ACCEPTED)?;
+    Ok(actor)
 }

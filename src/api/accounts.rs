@@ -1,0 +1,310 @@
+//! `/api/v1/accounts`: the author's own account (verify_credentials), any known account,
+//! lookup, relationships, followers and following, follow / unfollow of remote accounts,
+//! blocks, and the follow requests a locked account holds.
+
+use super::{
+    auth::{Auth, MaybeAuth},
+    entities::{account, relationship},
+    paging::{self, Page},
+    params::Params,
+    ApiError, ApiResult,
+};
+use crate::{
+    db::{
+        models::*,
+        queries::{actors, blocks},
+        schema,
+    },
+    error::{Error, Result},
+    paged,
+    services::{follow, followers, moderation, resolve},
+    state::Data,
+};
+use actix_web::{web::Path, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde_json::json;
+
+pub async fn verify_credentials(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.require("profile")
+        .or_else(|_| auth.require("read:accounts"))?;
+    let state = data.app_data().clone();
+    let me = data
+        .db
+        .run(move |c| account::author_with_source(c, &state))
+        .await?;
+    Ok(HttpResponse::Ok().json(me))
+}
+
+/// The known actor with row id `id`.
+async fn actor(data: &Data, id: &str) -> ApiResult<DbActor> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    data.db
+        .run(move |c| actors::by_id(c, id))
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn render(data: &Data, a: DbActor) -> ApiResult<account::Account> {
+    let state = data.app_data().clone();
+    Ok(data.db.run(move |c| account::render(c, &state, &a)).await?)
+}
+
+pub async fn get(data: Data, _auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
+    let a = actor(&data, &id).await?;
+    Ok(HttpResponse::Ok().json(render(&data, a).await?))
+}
+
+/// `GET /api/v1/accounts/lookup?acct=user` or `user@host` (WebFinger for unknown ones).
+pub async fn lookup(data: Data, _auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
+    let acct = params.str("acct").unwrap_or_default();
+    let acct = acct.trim().trim_start_matches('@');
+    let found = if acct.contains('@') {
+        let local = format!(
+            "{}@{}",
+            data.local.actor.username, data.settings.server.domain
+        );
+        if acct.eq_ignore_ascii_case(&local) {
+            Some(data.local.actor.clone())
+        } else {
+            resolve::account(&data, acct, true).await?
+        }
+    } else if acct.eq_ignore_ascii_case(&data.local.actor.username) {
+        Some(data.local.actor.clone())
+    } else {
+        None
+    };
+    let found = found.ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(render(&data, found).await?))
+}
+
+pub async fn relationships(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.require("read:follows")?;
+    let ids = params.ids("id").unwrap_or_default();
+    let body = data
+        .db
+        .run(move |c| {
+            let mut out = Vec::new();
+            for id in ids {
+                if let Some(a) = actors::by_id(c, id)? {
+                    out.push(relationship::render(c, &a)?);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn relationship_of(data: &Data, a: DbActor) -> ApiResult<HttpResponse> {
+    let body = data.db.run(move |c| relationship::render(c, &a)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// A remote account, for actions that only make sense on one.
+async fn remote(data: &Data, id: &str) -> ApiResult<DbActor> {
+    let a = actor(data, id).await?;
+    if a.local {
+        return Err(ApiError::forbidden(
+            "This action is not allowed on your own account",
+        ));
+    }
+    Ok(a)
+}
+
+pub async fn follow(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("write:follows")?;
+    let a = remote(&data, &id).await?;
+    follow::follow(&data, &a.acct()).await?;
+    relationship_of(&data, a).await
+}
+
+pub async fn unfollow(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("write:follows")?;
+    let a = remote(&data, &id).await?;
+    follow::unfollow(&data, &a.acct()).await?;
+    relationship_of(&data, a).await
+}
+
+pub async fn block(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("write:blocks")?;
+    let a = remote(&data, &id).await?;
+    moderation::block(&data, &a.acct()).await?;
+    relationship_of(&data, a).await
+}
+
+pub async fn unblock(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("write:blocks")?;
+    let a = remote(&data, &id).await?;
+    let ap_id = a.ap_id.clone();
+    data.db
+        .run(move |c| crate::db::write(c, |c| blocks::unblock(c, &ap_id)))
+        .await?;
+    relationship_of(&data, a).await
+}
+
+/// Followers (`in`) or followed accounts (`out`) of the author, paged by follow; other
+/// accounts' lists are not perch's to tell (empty).
+async fn follow_list(
+    data: Data,
+    req: HttpRequest,
+    id: String,
+    params: Params,
+    direction: &'static str,
+    in_state: &'static str,
+) -> ApiResult<HttpResponse> {
+    let a = actor(&data, &id).await?;
+    let page = Page::read(&params, 40, 80)?;
+    let state = data.app_data().clone();
+    let (accounts, ids) = data
+        .db
+        .run(move |c| -> Result<_> {
+            if !a.local {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            use schema::{actors as act, follows::dsl as f};
+            let q = f::follows
+                .filter(f::direction.eq(direction).and(f::state.eq(in_state)))
+                .into_boxed();
+            let rows: Vec<(i64, DbActor)> = paged!(q, f::id, page)
+                .inner_join(act::table)
+                .select((f::id, DbActor::as_select()))
+                .load(c)?;
+            let rows = page.finish(rows);
+            let accounts = rows
+                .iter()
+                .map(|(_, a)| account::render(c, &state, a))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((accounts, rows.iter().map(|(id, _)| *id).collect()))
+        })
+        .await?;
+    Ok(paging::respond(&data, &req, &accounts, &ids))
+}
+
+pub async fn followers_of(
+    data: Data,
+    _auth: MaybeAuth,
+    req: HttpRequest,
+    id: Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    follow_list(data, req, id.into_inner(), params, INCOMING, ACCEPTED).await
+}
+
+pub async fn following_of(
+    data: Data,
+    _auth: MaybeAuth,
+    req: HttpRequest,
+    id: Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    follow_list(data, req, id.into_inner(), params, OUTGOING, ACCEPTED).await
+}
+
+/// `GET /api/v1/follow_requests`: who asks to follow the locked account.
+pub async fn follow_requests(
+    data: Data,
+    auth: Auth,
+    req: HttpRequest,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.require("read:follows")?;
+    let me = data.local.actor.id.to_string();
+    follow_list(data, req, me, params, INCOMING, PENDING).await
+}
+
+async fn answer_request(
+    data: Data,
+    auth: Auth,
+    id: String,
+    approve: bool,
+) -> ApiResult<HttpResponse> {
+    auth.require("write:follows")?;
+    let a = remote(&data, &id).await?;
+    followers::answer(data.app_data(), &a.acct(), approve)
+        .await
+        .map_err(|e| match e {
+            Error::BadRequest(_) => ApiError::not_found(),
+            e => ApiError(e),
+        })?;
+    relationship_of(&data, a).await
+}
+
+pub async fn authorize_request(
+    data: Data,
+    auth: Auth,
+    id: Path<String>,
+) -> ApiResult<HttpResponse> {
+    answer_request(data, auth, id.into_inner(), true).await
+}
+
+pub async fn reject_request(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    answer_request(data, auth, id.into_inner(), false).await
+}
+
+/// `GET /api/v1/blocks`: the blocked accounts.
+pub async fn blocked_accounts(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.require("read:blocks")?;
+    let state = data.app_data().clone();
+    let accounts = data
+        .db
+        .run(move |c| {
+            let mut out = Vec::new();
+            for b in blocks::list(c)? {
+                if let Some(a) = b.actor_ap_id.as_deref() {
+                    if let Some(a) = actors::by_ap_id(c, a)? {
+                        out.push(account::render(c, &state, &a)?);
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(accounts))
+}
+
+/// `GET /api/v1/domain_blocks`: the blocked domains.
+pub async fn domain_blocks(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.require("read:blocks")?;
+    let domains: Vec<String> = data
+        .db
+        .run(|c| {
+            Ok(blocks::list(c)?
+                .into_iter()
+                .filter_map(|b| b.domain)
+                .collect())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(domains))
+}
+
+pub async fn block_domain(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.require("write:blocks")?;
+    let domain = params.str("domain").unwrap_or_default();
+    if domain.contains('@') || domain.trim().is_empty() {
+        return Err(ApiError::unprocessable("domain must be a host name"));
+    }
+    moderation::block(&data, &domain).await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+pub async fn unblock_domain(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.require("write:blocks")?;
+    let domain = params
+        .str("domain")
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    data.db
+        .run(move |c| crate::db::write(c, |c| blocks::unblock(c, &domain)))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+/// `PATCH /api/v1/accounts/update_credentials`: the profile comes from `[actor]` in the config
+/// file; apps are told so rather than silently ignored.
+pub async fn update_credentials(auth: Auth) -> ApiResult<HttpResponse> {
+    auth.require("write:accounts")?;
+    Err(ApiError::unprocessable(
+        "perch keeps the profile in its config file ([actor] display_name, summary, locked, links); edit it there and restart",
+    ))
+}

@@ -1,0 +1,166 @@
+//! Mastodon's Account: the author (with counts, fields and, for the author's own token,
+//! `source`) and the remote accounts perch knows.
+
+use super::time;
+use crate::{
+    apub::sanitize,
+    db::{models::*, queries::follows, schema, Conn},
+    domain::text::{escape, plain_to_html},
+    error::Result,
+    state::AppState,
+};
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub verified_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub acct: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub group: bool,
+    pub noindex: bool,
+    pub hide_collections: bool,
+    pub created_at: String,
+    pub note: String,
+    pub url: String,
+    pub uri: String,
+    pub avatar: String,
+    pub avatar_static: String,
+    pub header: String,
+    pub header_static: String,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub statuses_count: i64,
+    pub last_status_at: Option<String>,
+    pub emojis: Vec<serde_json::Value>,
+    pub fields: Vec<Field>,
+    pub roles: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<serde_json::Value>,
+}
+
+pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account> {
+    use schema::objects::dsl as o;
+    let base = state.urls.base();
+    let avatar = actor
+        .icon
+        .clone()
+        .unwrap_or_else(|| format!("{base}/static/avatar.png"));
+    let header = format!("{base}/static/header.png");
+    let (followers, following, statuses, last) = if actor.local {
+        let live = o::objects.filter(
+            o::actor_id
+                .eq(actor.id)
+                .and(o::deleted_at.is_null())
+                .and(o::local.eq(true)),
+        );
+        let statuses: i64 = live.count().get_result(c)?;
+        let last: Option<chrono::NaiveDateTime> =
+            live.select(diesel::dsl::max(o::published)).first(c)?;
+        (
+            follows::count(c, INCOMING, ACCEPTED)?,
+            follows::count(c, OUTGOING, ACCEPTED)?,
+            statuses,
+            last,
+        )
+    } else {
+        (0, 0, 0, None)
+    };
+    let note = match (&actor.summary, actor.local) {
+        (Some(s), true) => plain_to_html(s),
+        (Some(s), false) => sanitize::clean(s),
+        (None, _) => String::new(),
+    };
+    let fields = if actor.local {
+        state
+            .settings
+            .actor
+            .links
+            .iter()
+            .map(|link| {
+                let label = url::Url::parse(link)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+                    .unwrap_or_else(|| "Link".into());
+                Field {
+                    name: label,
+                    value: format!(
+                        r#"<a href="{0}" rel="me nofollow noopener noreferrer" target="_blank">{0}</a>"#,
+                        escape(link)
+                    ),
+                    verified_at: None,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Account {
+        id: actor.id.to_string(),
+        username: actor.username.clone(),
+        acct: if actor.local {
+            actor.username.clone()
+        } else {
+            actor.acct()
+        },
+        display_name: actor.name.clone().unwrap_or_default(),
+        locked: actor.manually_approves_followers,
+        bot: matches!(actor.kind.as_str(), "Service" | "Application"),
+        discoverable: true,
+        indexable: actor.local,
+        group: actor.kind == "Group",
+        noindex: false,
+        hide_collections: false,
+        created_at: time(actor.published.unwrap_or(actor.fetched_at)),
+        note,
+        url: actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+        uri: actor.ap_id.clone(),
+        avatar_static: avatar.clone(),
+        avatar,
+        header_static: header.clone(),
+        header,
+        followers_count: followers,
+        following_count: following,
+        statuses_count: statuses,
+        last_status_at: last.map(|t| t.format("%Y-%m-%d").to_string()),
+        emojis: Vec::new(),
+        fields,
+        roles: Vec::new(),
+        source: None,
+    })
+}
+
+/// The author's Account with `source` (what verify_credentials answers).
+pub fn author_with_source(c: &mut Conn, state: &AppState) -> Result<Account> {
+    let mut account = render(c, state, &state.local.actor)?;
+    let fields: Vec<serde_json::Value> = account
+        .fields
+        .iter()
+        .zip(&state.settings.actor.links)
+        .map(|(f, link)| serde_json::json!({ "name": f.name, "value": link, "verified_at": null }))
+        .collect();
+    account.source = Some(serde_json::json!({
+        "privacy": "public",
+        "sensitive": false,
+        "language": "",
+        "note": state.settings.actor.summary,
+        "fields": fields,
+        "follow_requests_count": follows::count(c, INCOMING, PENDING)?,
+        "hide_collections": false,
+        "discoverable": true,
+        "indexable": true,
+    }));
+    Ok(account)
+}

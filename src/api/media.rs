@@ -1,0 +1,122 @@
+//! Uploads: `POST /api/v2/media` (and v1), `GET` and `PUT /api/v1/media/:id` (description and
+//! focal point). The same checks, limits and metadata stripping as `perch post --image`.
+
+use super::{auth::Auth, entities::media, params::Params, ApiError, ApiResult};
+use crate::{
+    db::{self, models::DbMedia, schema},
+    services,
+    state::Data,
+};
+use actix_web::{web::Path, HttpResponse};
+use diesel::prelude::*;
+
+/// `"x,y"` with both in -1..1, as Mastodon takes it.
+fn parse_focus(text: &str) -> ApiResult<String> {
+    let parsed = text
+        .split_once(',')
+        .and_then(|(x, y)| Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?)))
+        .filter(|(x, y)| (-1.0..=1.0).contains(x) && (-1.0..=1.0).contains(y));
+    match parsed {
+        Some((x, y)) => Ok(format!("{x},{y}")),
+        None => Err(ApiError::unprocessable(
+            "focus must be two numbers from -1 to 1, as \"x,y\"",
+        )),
+    }
+}
+
+pub async fn upload(data: Data, auth: Auth, mut params: Params) -> ApiResult<HttpResponse> {
+    auth.require("write:media")?;
+    let file = params
+        .take_file("file")
+        .ok_or_else(|| ApiError::unprocessable("Validation failed: File can't be blank"))?;
+    let focus = match params.str("focus") {
+        Some(f) if !f.is_empty() => Some(parse_focus(&f)?),
+        _ => None,
+    };
+    let stored =
+        services::media::upload(data.app_data(), file.bytes, params.str("description")).await?;
+    let stored = match focus {
+        Some(f) => set(&data, stored.id, None, Some(f)).await?,
+        None => stored,
+    };
+    Ok(HttpResponse::Ok().json(media::render(data.app_data(), &stored)))
+}
+
+/// The author's upload `id` (not a remote attachment).
+async fn own(data: &Data, id: &str) -> ApiResult<DbMedia> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    data.db
+        .run(move |c| {
+            use schema::media::dsl as m;
+            Ok(m::media
+                .find(id)
+                .filter(m::file_name.is_not_null())
+                .select(DbMedia::as_select())
+                .first(c)
+                .optional()?)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn set(
+    data: &Data,
+    id: i64,
+    description: Option<Option<String>>,
+    focus: Option<String>,
+) -> ApiResult<DbMedia> {
+    Ok(data
+        .db
+        .run(move |c| {
+            db::write(c, |c| {
+                use schema::media::dsl as m;
+                if let Some(d) = description {
+                    diesel::update(m::media.find(id))
+                        .set(m::description.eq(d))
+                        .execute(c)?;
+                }
+                if let Some(f) = focus {
+                    diesel::update(m::media.find(id))
+                        .set(m::focus.eq(Some(f)))
+                        .execute(c)?;
+                }
+                Ok(m::media.find(id).select(DbMedia::as_select()).first(c)?)
+            })
+        })
+        .await?)
+}
+
+pub async fn get(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("write:media")?;
+    let m = own(&data, &id).await?;
+    Ok(HttpResponse::Ok().json(media::render(data.app_data(), &m)))
+}
+
+pub async fn update(
+    data: Data,
+    auth: Auth,
+    id: Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.require("write:media")?;
+    let m = own(&data, &id).await?;
+    let description = match params.str("description") {
+        Some(d) => {
+            let d = d.trim().to_owned();
+            if d.chars().count() > services::media::MAX_DESCRIPTION_CHARS {
+                return Err(ApiError::unprocessable(format!(
+                    "the description is longer than {} characters",
+                    services::media::MAX_DESCRIPTION_CHARS
+                )));
+            }
+            Some(Some(d).filter(|d| !d.is_empty()))
+        }
+        None => None,
+    };
+    let focus = match params.str("focus") {
+        Some(f) if !f.is_empty() => Some(parse_focus(&f)?),
+        _ => None,
+    };
+    let updated = set(&data, m.id, description, focus).await?;
+    Ok(HttpResponse::Ok().json(media::render(data.app_data(), &updated)))
+}

@@ -1,0 +1,146 @@
+//! The endpoints apps call at start-up for features perch does not have (lists, filters,
+//! announcements, trends, custom emojis, bookmarks, conversations, mutes): real, empty
+//! answers rather than 404s. Plus preferences, markers, and the author's favourites.
+
+use super::{
+    auth::Auth,
+    entities::{status, Ctx},
+    params::Params,
+    ApiError, ApiResult,
+};
+use crate::{
+    db::{self, models::*, schema},
+    state::Data,
+};
+use actix_web::HttpResponse;
+use diesel::prelude::*;
+use serde_json::{json, Map, Value};
+
+/// An empty list.
+pub async fn empty() -> HttpResponse {
+    HttpResponse::Ok().json(json!([]))
+}
+
+/// An empty list for the author only.
+pub async fn empty_authed(_auth: Auth) -> HttpResponse {
+    HttpResponse::Ok().json(json!([]))
+}
+
+/// A list or filter that does not exist (perch makes none).
+pub async fn none_here(_auth: Auth) -> ApiResult<HttpResponse> {
+    Err(ApiError::not_found())
+}
+
+pub async fn preferences(auth: Auth) -> ApiResult<HttpResponse> {
+    auth.require("read:accounts")?;
+    Ok(HttpResponse::Ok().json(json!({
+        "posting:default:visibility": "public",
+        "posting:default:sensitive": false,
+        "posting:default:language": null,
+        "reading:expand:media": "default",
+        "reading:expand:spoilers": false,
+    })))
+}
+
+/// The posts the author liked, newest like first.
+pub async fn favourites(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.require("read:favourites")?;
+    let state = data.app_data().clone();
+    let body = data
+        .db
+        .run(move |c| {
+            use schema::{objects, reactions as r};
+            let rows: Vec<DbObject> = r::table
+                .inner_join(objects::table)
+                .filter(r::actor_id.eq(state.local.actor.id).and(r::kind.eq(LIKE)))
+                .filter(objects::deleted_at.is_null())
+                .order(r::id.desc())
+                .limit(40)
+                .select(DbObject::as_select())
+                .load(c)?;
+            status::render_all(c, &mut Ctx::new(&state), &rows)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Mastodon's Marker map: `{"home": {"last_read_id", "version", "updated_at"}, ...}`.
+fn markers_json(rows: &[DbMarker]) -> Map<String, Value> {
+    rows.iter()
+        .map(|m| {
+            let marker = json!({
+                "last_read_id": m.last_read_id,
+                "version": m.version,
+                "updated_at": super::entities::time(m.updated_at),
+            });
+            (m.timeline.clone(), marker)
+        })
+        .collect()
+}
+
+/// `GET /api/v1/markers?timeline[]=home&timeline[]=notifications`.
+pub async fn markers(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.require("read:statuses")?;
+    let wanted = params.list("timeline");
+    let rows: Vec<DbMarker> = data
+        .db
+        .run(move |c| {
+            use schema::markers::dsl as m;
+            Ok(m::markers
+                .filter(m::timeline.eq_any(wanted))
+                .select(DbMarker::as_select())
+                .load(c)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(markers_json(&rows)))
+}
+
+/// `POST /api/v1/markers` with `home[last_read_id]` and/or `notifications[last_read_id]`.
+pub async fn save_markers(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.require("write:statuses")?;
+    let mut given = Vec::new();
+    for timeline in ["home", "notifications"] {
+        let id = params
+            .str(&format!("{timeline}[last_read_id]"))
+            .or_else(|| {
+                params
+                    .value(timeline)
+                    .and_then(|v| v.get("last_read_id"))
+                    .and_then(|v| {
+                        v.as_str()
+                            .map(str::to_owned)
+                            .or_else(|| v.as_i64().map(|n| n.to_string()))
+                    })
+            });
+        if let Some(id) = id {
+            given.push((timeline.to_owned(), id));
+        }
+    }
+    let rows = data
+        .db
+        .run(move |c| {
+            db::write(c, |c| {
+                use schema::markers::dsl as m;
+                let mut out = Vec::new();
+                for (timeline, id) in given {
+                    let version: i32 = m::markers
+                        .find(&timeline)
+                        .select(m::version)
+                        .first(c)
+                        .optional()?
+                        .unwrap_or(0);
+                    let row = DbMarker {
+                        timeline,
+                        last_read_id: id,
+                        version: version + 1,
+                        updated_at: db::now(),
+                    };
+                    diesel::replace_into(m::markers).values(&row).execute(c)?;
+                    out.push(row);
+                }
+                Ok(out)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(markers_json(&rows)))
+}

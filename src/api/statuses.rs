@@ -1,0 +1,449 @@
+//! `/api/v1/statuses`: posting (a note, or an article when the text opens with a `# Title`
+//! line; Markdown notes with `content_type: text/markdown`), reading, editing with history and
+//! source, deleting, thread context, favourites and boosts. On a comment, `DELETE` hides it
+//! and favouriting a held one approves it: that is how the author moderates from an app.
+
+use super::{
+    auth::{Auth, MaybeAuth},
+    entities::{account, status, time, Ctx},
+    params::Params,
+    ApiError, ApiResult,
+};
+use crate::{
+    db::{self, models::*, queries::objects, schema, Conn},
+    domain::Visibility,
+    error::Error,
+    services::{compose::Source, edit, moderation, publish, react},
+    state::Data,
+};
+use actix_web::{web::Path, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde_json::json;
+
+/// Renders one stored object as a Status.
+pub async fn render_one(data: &Data, object: DbObject) -> ApiResult<status::Status> {
+    let state = data.app_data().clone();
+    Ok(data
+        .db
+        .run(move |c| status::render(c, &mut Ctx::new(&state), &object))
+        .await?)
+}
+
+/// Whether someone who is not the author may see `o`.
+pub fn publicly_visible(o: &DbObject) -> bool {
+    matches!(o.visibility.as_str(), "public" | "unlisted")
+        && !matches!(o.moderation.as_deref(), Some(PENDING) | Some(HIDDEN))
+}
+
+/// The live object `id`, if the caller may see it.
+pub fn find(c: &mut Conn, id: &str, author: bool) -> crate::error::Result<DbObject> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    objects::by_id(c, id)?
+        .filter(|o| !o.is_deleted())
+        .filter(|o| author || publicly_visible(o))
+        .ok_or(Error::NotFound)
+}
+
+async fn load(data: &Data, id: String, author: bool) -> ApiResult<DbObject> {
+    Ok(data.db.run(move |c| find(c, &id, author)).await?)
+}
+
+/// What the app's text is: an article if it opens with a level-1 heading, else a note.
+fn source_for(text: &str, content_type: Option<&str>) -> Source {
+    let first = text.trim_start().lines().next().unwrap_or("");
+    if first.starts_with("# ") && first.len() > 2 {
+        return Source::Article {
+            markdown: text.to_owned(),
+        };
+    }
+    Source::Note {
+        text: text.to_owned(),
+        markdown: content_type.is_some_and(|t| t.eq_ignore_ascii_case("text/markdown")),
+    }
+}
+
+pub async fn create(
+    data: Data,
+    auth: Auth,
+    req: HttpRequest,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.require("write:statuses")?;
+    let idempotency = req
+        .headers()
+        .get("Idempotency-Key")
+        .and_then(|v| v.to_str().ok())
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty() && k.len() <= 200);
+    if let Some(key) = idempotency.clone() {
+        let earlier = data
+            .db
+            .run(move |c| {
+                use schema::idempotency_keys::dsl as k;
+                let id: Option<i64> = k::idempotency_keys
+                    .filter(k::key.eq(key))
+                    .select(k::object_id)
+                    .first(c)
+                    .optional()?;
+                match id {
+                    Some(id) => objects::by_id(c, id),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+        if let Some(post) = earlier {
+            return Ok(HttpResponse::Ok().json(render_one(&data, post).await?));
+        }
+    }
+    let text = params.str("status").unwrap_or_default();
+    let media_ids = params.ids("media_ids")?;
+    if text.trim().is_empty() && media_ids.is_empty() {
+        return Err(ApiError::unprocessable(
+            "Validation failed: Text can't be blank",
+        ));
+    }
+    check_media(&data, media_ids.clone()).await?;
+    let visibility = match params.str("visibility") {
+        Some(v) if !v.is_empty() => Visibility::parse(&v)
+            .ok_or_else(|| ApiError::unprocessable(format!("Unknown visibility `{v}`")))?,
+        _ => Visibility::Public,
+    };
+    let in_reply_to = match params.i64("in_reply_to_id")? {
+        Some(id) => Some(
+            data.db
+                .run(move |c| find(c, &id.to_string(), true))
+                .await?
+                .ap_id,
+        ),
+        None => None,
+    };
+    let spoiler = params.str("spoiler_text").filter(|s| !s.trim().is_empty());
+    let mut new = publish::NewPost::from(
+        source_for(&text, params.str("content_type").as_deref()),
+        visibility,
+    );
+    new.sensitive = params.bool("sensitive")?.unwrap_or(false) || spoiler.is_some();
+    new.content_warning = spoiler;
+    new.in_reply_to = in_reply_to;
+    new.media_ids = media_ids;
+    let published = publish::publish(&data, new).await?;
+    let post = published.post;
+    let language = params.str("language").filter(|l| !l.is_empty());
+    let (id, key) = (post.id, idempotency);
+    let post = data
+        .db
+        .run(move |c| {
+            db::write(c, |c| {
+                use schema::objects::dsl as o;
+                if let Some(lang) = language {
+                    diesel::update(o::objects.find(id))
+                        .set(o::language.eq(lang))
+                        .execute(c)?;
+                }
+                if let Some(key) = key {
+                    use schema::idempotency_keys::dsl as k;
+                    diesel::insert_into(k::idempotency_keys)
+                        .values((
+                            k::key.eq(key),
+                            k::object_id.eq(id),
+                            k::created_at.eq(db::now()),
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(c)?;
+                }
+                objects::by_id(c, id)?.ok_or(Error::NotFound)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(render_one(&data, post).await?))
+}
+
+/// Each media id must be an upload of the author's that no post has taken yet.
+async fn check_media(data: &Data, ids: Vec<i64>) -> ApiResult<()> {
+    let bad = data
+        .db
+        .run(move |c| {
+            use schema::media::dsl as m;
+            let ours: Vec<i64> = m::media
+                .filter(
+                    m::id
+                        .eq_any(&ids)
+                        .and(m::file_name.is_not_null())
+                        .and(m::object_id.is_null()),
+                )
+                .select(m::id)
+                .load(c)?;
+            Ok(ids.into_iter().find(|id| !ours.contains(id)))
+        })
+        .await?;
+    match bad {
+        Some(id) => Err(ApiError::unprocessable(format!(
+            "Validation failed: media {id} is not an unattached upload of yours"
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub async fn get(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
+    let post = load(&data, id.into_inner(), auth.is_author("read:statuses")).await?;
+    Ok(HttpResponse::Ok().json(render_one(&data, post).await?))
+}
+
+/// The author's own live post `id`.
+async fn own(data: &Data, id: String) -> ApiResult<DbObject> {
+    let post = load(data, id, true).await?;
+    if !post.local {
+        return Err(ApiError::forbidden("This action is not allowed"));
+    }
+    Ok(post)
+}
+
+pub async fn update(
+    data: Data,
+    auth: Auth,
+    id: Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.require("write:statuses")?;
+    let post = own(&data, id.into_inner()).await?;
+    let text = params.str("status").unwrap_or_default();
+    if text.trim().is_empty() {
+        return Err(ApiError::unprocessable(
+            "Validation failed: Text can't be blank",
+        ));
+    }
+    let markdown = params
+        .str("content_type")
+        .is_some_and(|t| t.eq_ignore_ascii_case("text/markdown"));
+    let extras = edit::Extras {
+        content_warning: params
+            .has("spoiler_text")
+            .then(|| params.str("spoiler_text").filter(|s| !s.trim().is_empty())),
+        sensitive: params.bool("sensitive")?,
+    };
+    let name = post.public_id.clone().unwrap_or(post.ap_id.clone());
+    let updated = edit::edit_with(&data, &name, &text, markdown, extras).await?;
+    Ok(HttpResponse::Ok().json(render_one(&data, updated).await?))
+}
+
+/// Deletes one of the author's posts (answering with its source, for "delete and redraft"), or
+/// hides a comment.
+pub async fn delete(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("write:statuses")?;
+    let object = load(&data, id.into_inner(), true).await?;
+    if !object.local {
+        if object.thread_root_id.is_none() {
+            return Err(ApiError::forbidden("This action is not allowed"));
+        }
+        moderation::moderate(data.app_data(), object.id, moderation::Action::Hide).await?;
+        let hidden = load(&data, object.id.to_string(), true).await?;
+        return Ok(HttpResponse::Ok().json(render_one(&data, hidden).await?));
+    }
+    let mut rendered = render_one(&data, object.clone()).await?;
+    let name = object.public_id.clone().unwrap_or(object.ap_id.clone());
+    edit::delete(&data, &name).await?;
+    rendered.text = Some(object.source.clone().unwrap_or_default());
+    Ok(HttpResponse::Ok().json(rendered))
+}
+
+pub async fn source(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("read:statuses")?;
+    let post = own(&data, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "id": post.id.to_string(),
+        "text": post.source.clone().unwrap_or_default(),
+        "spoiler_text": status::spoiler_of(&post),
+    })))
+}
+
+/// Every version, oldest first, the current one last.
+pub async fn history(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
+    let post = load(&data, id.into_inner(), auth.is_author("read:statuses")).await?;
+    let state = data.app_data().clone();
+    let versions = data
+        .db
+        .run(move |c| {
+            let mut ctx = Ctx::new(&state);
+            let current = status::render(c, &mut ctx, &post)?;
+            let mut out: Vec<serde_json::Value> = objects::versions(c, post.id)?
+                .into_iter()
+                .map(|v| {
+                    let old = DbObject {
+                        name: v.name,
+                        summary: v.summary,
+                        content: v.content,
+                        sensitive: v.sensitive,
+                        ..post.clone()
+                    };
+                    json!({
+                        "content": status::display_content(&old),
+                        "spoiler_text": status::spoiler_of(&old),
+                        "sensitive": old.sensitive,
+                        "created_at": time(v.valid_from),
+                        "account": current.account,
+                        "media_attachments": current.media_attachments,
+                        "emojis": [],
+                    })
+                })
+                .collect();
+            out.push(json!({
+                "content": current.content,
+                "spoiler_text": current.spoiler_text,
+                "sensitive": current.sensitive,
+                "created_at": current.edited_at.clone().unwrap_or(current.created_at.clone()),
+                "account": current.account,
+                "media_attachments": current.media_attachments,
+                "emojis": [],
+            }));
+            Ok(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(versions))
+}
+
+/// Ancestors (oldest first) and descendants (in thread order): a perch post's comments are
+/// its descendants. Anonymous callers see only what the web page shows.
+pub async fn context(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
+    let author = auth.is_author("read:statuses");
+    let object = load(&data, id.into_inner(), author).await?;
+    let state = data.app_data().clone();
+    let body = data
+        .db
+        .run(move |c| {
+            let shown = |o: &DbObject| {
+                !o.is_deleted()
+                    && o.moderation.as_deref() != Some(HIDDEN)
+                    && (author || publicly_visible(o))
+            };
+            let mut ancestors = Vec::new();
+            let mut cursor = object.clone();
+            while let Some(parent) = match (cursor.parent_id, &cursor.in_reply_to) {
+                (Some(id), _) => objects::by_id(c, id)?,
+                (None, Some(ap)) => objects::by_ap_id(c, ap)?,
+                _ => None,
+            } {
+                if ancestors.len() > 64 || ancestors.iter().any(|a: &DbObject| a.id == parent.id) {
+                    break;
+                }
+                ancestors.push(parent.clone());
+                cursor = parent;
+            }
+            ancestors.reverse();
+            let root = object.thread_root_id.unwrap_or(object.id);
+            let thread = objects::thread(c, root)?;
+            let mut below = vec![object.id];
+            let mut descendants = Vec::new();
+            // The thread is in date order, so parents come before their answers.
+            for o in thread {
+                if o.parent_id.is_some_and(|p| below.contains(&p)) {
+                    below.push(o.id);
+                    descendants.push(o);
+                }
+            }
+            let mut ctx = Ctx::new(&state);
+            let ancestors: Vec<DbObject> = ancestors.into_iter().filter(|o| shown(o)).collect();
+            let descendants: Vec<DbObject> = descendants.into_iter().filter(|o| shown(o)).collect();
+            Ok(json!({
+                "ancestors": status::render_all(c, &mut ctx, &ancestors)?,
+                "descendants": status::render_all(c, &mut ctx, &descendants)?,
+            }))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn reacted(
+    data: Data,
+    auth: Auth,
+    id: String,
+    scope: &str,
+    act: Act,
+) -> ApiResult<HttpResponse> {
+    auth.require(scope)?;
+    let object = load(&data, id, true).await?;
+    let after = match act {
+        Act::Favourite => react::favourite(&data, object.id).await?,
+        Act::Unfavourite => react::unfavourite(&data, object.id).await?,
+        Act::Reblog => react::reblog(&data, object.id).await?,
+        Act::Unreblog => react::unreblog(&data, object.id).await?,
+    };
+    Ok(HttpResponse::Ok().json(render_one(&data, after).await?))
+}
+
+#[derive(Clone, Copy)]
+enum Act {
+    Favourite,
+    Unfavourite,
+    Reblog,
+    Unreblog,
+}
+
+pub async fn favourite(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    reacted(
+        data,
+        auth,
+        id.into_inner(),
+        "write:favourites",
+        Act::Favourite,
+    )
+    .await
+}
+pub async fn unfavourite(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    reacted(
+        data,
+        auth,
+        id.into_inner(),
+        "write:favourites",
+        Act::Unfavourite,
+    )
+    .await
+}
+pub async fn reblog(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    reacted(data, auth, id.into_inner(), "write:statuses", Act::Reblog).await
+}
+pub async fn unreblog(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    reacted(data, auth, id.into_inner(), "write:statuses", Act::Unreblog).await
+}
+
+/// Who liked (`favourited_by`) or boosted (`reblogged_by`) a status.
+async fn reactors(
+    data: Data,
+    auth: MaybeAuth,
+    id: String,
+    kind: &'static str,
+) -> ApiResult<HttpResponse> {
+    let object = load(&data, id, auth.is_author("read:statuses")).await?;
+    let state = data.app_data().clone();
+    let accounts = data
+        .db
+        .run(move |c| {
+            use schema::{actors, reactions as r};
+            let who: Vec<DbActor> = r::table
+                .inner_join(actors::table)
+                .filter(r::object_id.eq(object.id).and(r::kind.eq(kind)))
+                .order(r::id.desc())
+                .limit(80)
+                .select(DbActor::as_select())
+                .load(c)?;
+            who.iter()
+                .map(|a| account::render(c, &state, a))
+                .collect::<crate::error::Result<Vec<_>>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(accounts))
+}
+
+pub async fn favourited_by(
+    data: Data,
+    auth: MaybeAuth,
+    id: Path<String>,
+) -> ApiResult<HttpResponse> {
+    reactors(data, auth, id.into_inner(), LIKE).await
+}
+pub async fn reblogged_by(
+    data: Data,
+    auth: MaybeAuth,
+    id: Path<String>,
+) -> ApiResult<HttpResponse> {
+    reactors(data, auth, id.into_inner(), ANNOUNCE).await
+}

@@ -1,0 +1,172 @@
+//! Which servers answer. A server whose deliveries have failed (no connection, or a 5xx) for
+//! the whole retry horizon (`delivery.give_up_after_hours`) since it last answered is marked
+//! unreachable, and its deliveries, queued or new, are parked: kept, but not tried. It is back
+//! as soon as it answers: when it delivers a signed activity to us (Mastodon clears its marks
+//! the same way), or when one of its parked deliveries, tried as a probe every
+//! `delivery.unreachable_probe_hours`, goes through. Its parked deliveries are then due again,
+//! each with a fresh retry horizon. Servers are told apart by the host[:port] of their inboxes.
+
+use crate::{
+    apub::signatures::host_of,
+    config::Delivery,
+    db::{
+        self,
+        models::*,
+        queries::{deliveries, hosts},
+        Conn,
+    },
+    error::Result,
+    state::AppState,
+};
+use chrono::{Duration, NaiveDateTime};
+use std::collections::{HashMap, HashSet};
+
+/// The server an inbox belongs to: its host[:port] ("" when the inbox is not a URL).
+pub fn server_of(inbox: &str) -> String {
+    url::Url::parse(inbox)
+        .map(|u| host_of(&u))
+        .unwrap_or_default()
+}
+
+pub(crate) fn hours(h: f64) -> Duration {
+    Duration::milliseconds((h * 3_600_000.0) as i64)
+}
+
+fn probe_due(host: &DbHost, t: NaiveDateTime) -> bool {
+    host.next_probe_at.is_none_or(|at| at <= t)
+}
+
+/// Takes up to `limit` due deliveries and leases them until `lease_until`. Those of
+/// unreachable servers are parked instead, but for one per server whose probe is due; such a
+/// server with nothing new queued has one parked delivery put back for the probe.
+pub fn claim(
+    conn: &mut Conn,
+    limit: usize,
+    lease_until: NaiveDateTime,
+    settings: &Delivery,
+) -> Result<Vec<(DbDelivery, DbActivity)>> {
+    let t = db::now();
+    let mut down: HashMap<String, DbHost> = hosts::unreachable(conn)?
+        .into_iter()
+        .map(|h| (h.host.clone(), h))
+        .collect();
+    if down.values().any(|h| probe_due(h, t)) {
+        let mut chosen = HashSet::new();
+        let probes: Vec<i64> = deliveries::parked(conn)?
+            .into_iter()
+            .filter(|(_, inbox)| {
+                let server = server_of(inbox);
+                down.get(&server).is_some_and(|h| probe_due(h, t)) && chosen.insert(server)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        deliveries::unpark(conn, &probes)?;
+    }
+    let next_probe = t + hours(settings.unreachable_probe_hours);
+    let mut taken = Vec::new();
+    while taken.len() < limit {
+        let due = deliveries::due(conn, (limit - taken.len()) as i64)?;
+        if due.is_empty() {
+            break;
+        }
+        let (mut go, mut park) = (Vec::new(), Vec::new());
+        for (id, inbox) in due {
+            let server = server_of(&inbox);
+            match down.get_mut(&server) {
+                None => go.push(id),
+                Some(host) if probe_due(host, t) => {
+                    tracing::info!(%server, %inbox, "probing an unreachable server");
+                    host.next_probe_at = Some(next_probe);
+                    hosts::probe_later(conn, &server, next_probe)?;
+                    go.push(id);
+                }
+                Some(_) => park.push(id),
+            }
+        }
+        taken.extend(deliveries::lease(conn, &go, lease_until)?);
+        if park.is_empty() {
+            break;
+        }
+        deliveries::park(conn, &park)?;
+    }
+    Ok(taken)
+}
+
+/// The state a failed delivery goes to, given when it would be tried next. `server_failed`:
+/// no connection or a 5xx (a 408 or 429 means the server answers but is busy). Parked when
+/// its server has failed for the whole horizon; dead when this delivery alone has (its server
+/// answered meanwhile, e.g. an inbox that keeps failing on a server that works); else pending.
+pub fn failed(
+    conn: &mut Conn,
+    row: &DbDelivery,
+    next: NaiveDateTime,
+    error: &str,
+    server_failed: bool,
+    settings: &Delivery,
+) -> Result<&'static str> {
+    let t = db::now();
+    let horizon = hours(settings.give_up_after_hours);
+    let server = server_of(&row.inbox);
+    if server_failed {
+        let since = hosts::failed(conn, &server, t, error)?;
+        if next > since + horizon {
+            tracing::warn!(%server, %since, "server unreachable; its deliveries are parked until it answers");
+            let probe = t + hours(settings.unreachable_probe_hours);
+            hosts::mark_unreachable(conn, &server, t, probe)?;
+            return Ok(PARKED);
+        }
+    } else {
+        answered(conn, &server)?;
+    }
+    Ok(if next > row.retry_since() + horizon {
+        DEAD
+    } else {
+        PENDING
+    })
+}
+
+/// `server` answered: its failures are forgotten and, if it was unreachable, its parked
+/// deliveries are due again. Returns how many.
+pub fn answered(conn: &mut Conn, server: &str) -> Result<usize> {
+    let Some(was) = hosts::answered(conn, server)? else {
+        return Ok(0);
+    };
+    if was.unreachable_since.is_none() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = deliveries::parked(conn)?
+        .into_iter()
+        .filter(|(_, inbox)| server_of(inbox) == server)
+        .map(|(id, _)| id)
+        .collect();
+    let n = deliveries::unpark(conn, &ids)?;
+    tracing::info!(%server, deliveries = n, "server answers again; its parked deliveries are due");
+    Ok(n)
+}
+
+/// A verified activity came from `actor`: its server (by its inboxes, as deliveries know it)
+/// answers. Costs one read unless the server was failing.
+pub async fn heard_from(state: &AppState, actor: &DbActor) -> Result<()> {
+    let mut servers: Vec<String> = [Some(actor.inbox.as_str()), actor.shared_inbox.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(server_of)
+        .collect();
+    servers.dedup();
+    let woken = state
+        .db
+        .run(move |c| {
+            let mut n = 0;
+            for server in &servers {
+                if hosts::get(c, server)?.is_some() {
+                    n += db::write(c, |c| answered(c, server))?;
+                }
+            }
+            Ok(n)
+        })
+        .await?;
+    if woken > 0 {
+        state.queue.wake();
+    }
+    Ok(())
+}
