@@ -12,6 +12,7 @@ mod delivery;
 mod discovery;
 mod double_knock;
 mod federation;
+mod fetch_bounds;
 mod fixtures;
 mod fuzz;
 mod import;

@@ -1,5 +1,6 @@
 //! Starting real perch instances for tests, and waiting on what they do.
 
+pub mod hostile;
 pub mod inbox_harness;
 pub mod remote;
 pub mod seed;
