@@ -155,6 +155,19 @@ def main():
     b.account_follow(a_on_b["id"])
     eventually("B following A", lambda: b.account_relationships(a_on_b["id"])[0]["following"])
 
+    step("edit the profile from the app; the follower's server and the web page show it")
+    edited_me = a.account_update_credentials(
+        display_name="Mira", note="Streams, queues and the odd blog post.",
+        fields=[("Blog", "https://example.org/")], avatar=png(8, 8), avatar_mime_type="image/png",
+    )
+    assert edited_me["display_name"] == "Mira" and "Streams, queues" in edited_me["note"]
+    assert edited_me["fields"][0]["name"] == "Blog"
+    assert 'href="https://example.org/"' in edited_me["fields"][0]["value"]
+    assert edited_me["source"]["note"] == "Streams, queues and the odd blog post."
+    assert requests.get(edited_me["avatar"]).status_code == 200
+    assert "Mira" in requests.get(A + "/", headers={"Accept": "text/html"}).text
+    eventually("the new name on B", lambda: b.account(a_on_b["id"])["display_name"] == "Mira")
+
     step("post a note")
     started = time.monotonic()
     note = a.status_post(note_text)
