@@ -139,6 +139,8 @@ def main():
     me = a.account_verify_credentials()
     assert me["username"] == "me" and me["acct"] == "me"
     assert "source" in me and me["source"]["privacy"] == "public"
+    for picture in (me["avatar"], me["header"]):
+        assert requests.get(picture).headers["Content-Type"] == "image/png"
     assert isinstance(me["id"], str) or isinstance(me["id"], int)
 
     step("read instance v1 and v2")
@@ -277,10 +279,14 @@ def main():
     page = requests.get(article["url"], headers={"Accept": "text/html"}).text
     assert "Great notes" in page and "second thought" not in page
 
-    step("follow an account on the second instance")
+    step("follow an account on the second instance, which is locked: it approves the request")
+    assert b.account_update_credentials(locked=True)["locked"]
     b_on_a = a.search_v2("@me@" + B.split("://")[1], resolve=True)["accounts"][0]
     rel = a.account_follow(b_on_a["id"])
     assert rel["requested"] or rel["following"]
+    request = eventually("the follow request on B", lambda: b.follow_requests())[0]
+    assert request["acct"] == "me@" + A.split("://")[1]
+    assert b.follow_request_authorize(request["id"])["followed_by"]
     eventually("A following B", lambda: a.account_relationships(b_on_a["id"])[0]["following"])
     b.status_post("Hello from the second instance")
     eventually("B's post on A's home timeline", lambda: [
@@ -302,7 +308,99 @@ def main():
     expect_status(lambda: a.status_post("unknown media", media_ids=["424242"]), 422)
     raw = requests.post(A + "/api/v1/statuses", data={"status": "x"})
     assert raw.status_code == 401 and "error" in raw.json()
+
+    more(a, b, article, comment, b_on_a, pw_a)
     print("all steps passed", flush=True)
+
+
+def more(a, b, article, comment, b_on_a, pw_a):
+    step("boosts and likes of a remote post, and who did them")
+    remote_post = [s for s in a.timeline_home() if "Hello from the second instance" in s["content"]][0]
+    boosted = a.status_reblog(remote_post["id"])
+    assert boosted["reblogged"] or (boosted.get("reblog") or {}).get("reblogged")
+    assert [x["acct"] for x in a.status_reblogged_by(remote_post["id"])] == ["me"]
+    liked = a.status_favourite(remote_post["id"])
+    assert liked["favourited"] and liked["favourites_count"] == 1
+    assert [x["acct"] for x in a.status_favourited_by(remote_post["id"])] == ["me"]
+    assert remote_post["id"] in [s["id"] for s in a.favourites()]
+    assert not a.status_unfavourite(remote_post["id"])["favourited"]
+    assert not a.status_unreblog(remote_post["id"])["reblogged"]
+
+    step("Idempotency-Key posts once; Markdown notes; the tag timeline")
+    once = a.status_post("Posted once", idempotency_key="perch-test-1")
+    again = a.status_post("Posted once", idempotency_key="perch-test-1")
+    assert once["id"] == again["id"]
+    md = a.status_post("Some **bold** words and `code` #streams", content_type="text/markdown")
+    assert "<strong>bold</strong>" in md["content"] and "<code>code</code>" in md["content"]
+    tagged = Mastodon(api_base_url=A).timeline_hashtag("streams")
+    assert [s["id"] for s in tagged] == [md["id"]]
+
+    step("notifications: unread count, markers, dismiss, clear")
+    notes = a.notifications()
+    assert notes and a.notifications_unread_count()["count"] >= len(notes)
+    a.markers_set(["notifications"], [notes[0]["id"]])
+    assert a.markers_get(["notifications"])["notifications"]["last_read_id"] == str(notes[0]["id"])
+    assert a.notifications_unread_count()["count"] == 0
+    a.notifications_dismiss(notes[-1]["id"])
+    assert notes[-1]["id"] not in [n["id"] for n in a.notifications(limit=30)]
+    a.notifications_clear()
+    assert a.notifications() == []
+
+    step("blocking an account and a domain from the app")
+    assert a.account_block(b_on_a["id"])["blocking"]
+    assert [x["id"] for x in a.blocks()] == [b_on_a["id"]]
+    assert not a.account_unblock(b_on_a["id"])["blocking"]
+    a.domain_block("spam.example")
+    assert a.domain_blocks() == ["spam.example"]
+    a.domain_unblock("spam.example")
+    assert a.domain_blocks() == []
+
+    step("what apps call at start-up answers, empty where perch has nothing")
+    for call in (a.custom_emojis, a.lists, a.filters, a.announcements, a.trends, a.bookmarks,
+                 a.conversations, a.followed_tags, a.preferences):
+        call()
+    for path in ("/api/v1/lists", "/api/v2/filters", "/api/v1/mutes", "/api/v2/suggestions",
+                 "/api/v1/featured_tags", "/api/v1/instance/peers", "/api/v1/notifications/unread_count"):
+        r = requests.get(A + path, headers={"Authorization": "Bearer " + a.access_token})
+        assert r.status_code == 200, (path, r.status_code)
+
+    step("CORS for browser apps")
+    pre = requests.options(A + "/api/v1/timelines/home", headers={
+        "Origin": "https://elk.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization"})
+    assert pre.status_code == 200 and pre.headers["Access-Control-Allow-Origin"] in ("*", "https://elk.example")
+
+    step("PKCE, client credentials and revocation")
+    import base64, hashlib, secrets, urllib.parse
+    pkce = app(A)
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    url = pkce.auth_request_url(redirect_uris=CALLBACK, scopes=SCOPES, allow_http=True) + "&" + urllib.parse.urlencode(
+        {"code_challenge": challenge, "code_challenge_method": "S256"})
+    code = re.search(r"code=([^&]+)", login_form(requests.Session(), url, pw_a).headers["Location"]).group(1)
+    token_url = A + "/oauth/token"
+    base = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
+            "client_id": pkce.client_id, "client_secret": pkce.client_secret}
+    wrong = requests.post(token_url, data=dict(base, code_verifier="not-the-verifier"))
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    code = re.search(r"code=([^&]+)", login_form(requests.Session(), url, pw_a).headers["Location"]).group(1)
+    right = requests.post(token_url, data=dict(base, code=code, code_verifier=verifier))
+    assert right.status_code == 200, right.text
+    reused = requests.post(token_url, data=dict(base, code=code, code_verifier=verifier))
+    assert reused.status_code == 400  # a code works once
+    cc = requests.post(token_url, data={"grant_type": "client_credentials", "client_id": pkce.client_id,
+                                        "client_secret": pkce.client_secret, "scope": "read"}).json()
+    app_only = Mastodon(access_token=cc["access_token"], api_base_url=A)
+    assert app_only.app_verify_credentials()["name"] == "perch test suite"
+    expect_status(app_only.account_verify_credentials, 422)
+    pkce.access_token = right.json()["access_token"]
+    assert pkce.account_verify_credentials()["username"] == "me"
+    pkce.revoke_access_token(allow_http=True)
+    try:
+        Mastodon(access_token=right.json()["access_token"], api_base_url=A).account_verify_credentials()
+        raise AssertionError("a revoked token still works")
+    except MastodonUnauthorizedError:
+        pass
 
 
 def expect_status(call, status):

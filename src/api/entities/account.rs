@@ -99,6 +99,10 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
             verified_at: None,
         })
         .collect();
+    let avatar = profile
+        .as_ref()
+        .and_then(|p| p.avatar.as_ref())
+        .map_or(avatar, |f| state.urls.media(f).to_string());
     let header = profile
         .as_ref()
         .and_then(|p| p.header.as_ref())
@@ -116,7 +120,9 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
             actor.acct()
         },
         display_name,
-        locked: actor.manually_approves_followers,
+        locked: profile
+            .as_ref()
+            .map_or(actor.manually_approves_followers, |p| p.locked),
         bot: matches!(actor.kind.as_str(), "Service" | "Application"),
         discoverable: true,
         indexable: actor.local,

@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/feed.json", web::get().to(json_feed::get))
         .route("/static/style.css", web::get().to(style::css))
         .route("/static/avatar.png", web::get().to(style::avatar))
+        .route("/static/header.png", web::get().to(style::header))
         .route("/oauth/authorize", web::get().to(login::get))
         .route("/oauth/authorize", web::post().to(login::post))
         .default_service(web::to(error::not_found));

@@ -1,7 +1,7 @@
 //! The static assets: `GET /static/style.css`, the one stylesheet, compiled in (pages link it
 //! with a hash of its content in the query, so it can be cached for long and still change with
-//! a new binary), and `GET /static/avatar.png`, the picture of accounts that have none (drawn
-//! once, at first use).
+//! a new binary), and `GET /static/avatar.png` and `/static/header.png`, the pictures of
+//! accounts that have none (drawn once, at first use).
 
 use actix_web::HttpResponse;
 use std::sync::OnceLock;
@@ -31,9 +31,9 @@ pub async fn css() -> HttpResponse {
 /// The default avatar: a head and shoulders on a soft background, 128 px square.
 pub async fn avatar() -> HttpResponse {
     static PNG: OnceLock<Vec<u8>> = OnceLock::new();
-    let png = PNG.get_or_init(|| {
+    png_response(PNG.get_or_init(|| {
         let size = 128u32;
-        let img = image::RgbImage::from_fn(size, size, |x, y| {
+        encode(image::RgbImage::from_fn(size, size, |x, y| {
             let (x, y) = (x as f32 + 0.5, y as f32 + 0.5);
             let head = (x - 64.0).powi(2) + (y - 50.0).powi(2) < 22.0f32.powi(2);
             let shoulders =
@@ -43,18 +43,36 @@ pub async fn avatar() -> HttpResponse {
             } else {
                 image::Rgb([0x8a, 0x96, 0xa8])
             }
-        });
-        let mut out = std::io::Cursor::new(Vec::new());
-        match img.write_to(&mut out, image::ImageFormat::Png) {
-            Ok(()) => out.into_inner(),
-            Err(e) => {
-                tracing::error!(error = %e, "drawing the default avatar failed");
-                Vec::new()
-            }
+        }))
+    }))
+}
+
+/// The default header: a quiet gradient, 3:1.
+pub async fn header() -> HttpResponse {
+    static PNG: OnceLock<Vec<u8>> = OnceLock::new();
+    png_response(PNG.get_or_init(|| {
+        encode(image::RgbImage::from_fn(300, 100, |x, _| {
+            let t = x as f32 / 300.0;
+            let mix = |a: f32, b: f32| (a + (b - a) * t) as u8;
+            image::Rgb([mix(138.0, 196.0), mix(150.0, 204.0), mix(168.0, 214.0)])
+        }))
+    }))
+}
+
+fn encode(img: image::RgbImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    match img.write_to(&mut out, image::ImageFormat::Png) {
+        Ok(()) => out.into_inner(),
+        Err(e) => {
+            tracing::error!(error = %e, "drawing a default picture failed");
+            Vec::new()
         }
-    });
+    }
+}
+
+fn png_response(png: &[u8]) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("image/png")
         .insert_header(("Cache-Control", "public, max-age=604800"))
-        .body(png.clone())
+        .body(png.to_vec())
 }
