@@ -120,6 +120,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 "/v1/notifications/unread_count",
                 get().to(notifications::unread_count),
             )
+            .route("/v2/notifications", get().to(notifications::grouped))
+            .route("/v2/notifications/policy", get().to(notifications::policy))
+            .route("/v1/notifications/policy", get().to(notifications::policy))
+            .route(
+                "/v2/notifications/unread_count",
+                get().to(notifications::unread_count),
+            )
+            .route("/v1/notifications/requests", get().to(misc::empty_authed))
             .route("/v1/notifications/{id}", get().to(notifications::get))
             .route(
                 "/v1/notifications/{id}/dismiss",

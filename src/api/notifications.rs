@@ -19,18 +19,12 @@ use actix_web::{web::Path, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde_json::json;
 
-pub async fn list(
-    data: Data,
-    auth: Auth,
-    req: HttpRequest,
-    params: Params,
-) -> ApiResult<HttpResponse> {
-    auth.require("read:notifications")?;
-    let page = Page::read(&params, 15, 30)?;
+/// One page of notifications, per the request's filters: the rows and the ids for paging.
+async fn page_of(data: &Data, params: &Params) -> ApiResult<(Page, Vec<DbNotification>)> {
+    let page = Page::read(params, 15, 30)?;
     let types = params.list("types");
     let exclude = params.list("exclude_types");
-    let state = data.app_data().clone();
-    let (items, ids) = data
+    let rows = data
         .db
         .run(move |c| -> Result<_> {
             use schema::notifications::dsl as n;
@@ -44,16 +38,97 @@ pub async fn list(
             let rows: Vec<DbNotification> = paged!(q, n::id, page)
                 .select(DbNotification::as_select())
                 .load(c)?;
-            let rows = page.finish(rows);
+            Ok(page.finish(rows))
+        })
+        .await?;
+    Ok((page, rows))
+}
+
+pub async fn list(
+    data: Data,
+    auth: Auth,
+    req: HttpRequest,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.require("read:notifications")?;
+    let (_, rows) = page_of(&data, &params).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let state = data.app_data().clone();
+    let items = data
+        .db
+        .run(move |c| {
             let mut ctx = Ctx::new(&state);
-            let items = rows
-                .iter()
+            rows.iter()
                 .map(|r| notification::render(c, &mut ctx, r))
-                .collect::<Result<Vec<_>>>()?;
-            Ok((items, rows.iter().map(|r| r.id).collect::<Vec<_>>()))
+                .collect::<Result<Vec<_>>>()
         })
         .await?;
     Ok(paging::respond(&data, &req, &items, &ids))
+}
+
+/// `GET /api/v2/notifications` (Mastodon 4.3's grouped notifications, which apps use when
+/// the server says it is 4.3): every notification is a group of its own.
+pub async fn grouped(
+    data: Data,
+    auth: Auth,
+    req: HttpRequest,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.require("read:notifications")?;
+    let (_, rows) = page_of(&data, &params).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let state = data.app_data().clone();
+    let body = data
+        .db
+        .run(move |c| {
+            let mut ctx = Ctx::new(&state);
+            let (mut accounts, mut statuses, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+            for r in &rows {
+                let n = notification::render(c, &mut ctx, r)?;
+                let account_id = n["account"]["id"].clone();
+                if !accounts
+                    .iter()
+                    .any(|a: &serde_json::Value| a["id"] == account_id)
+                {
+                    accounts.push(n["account"].clone());
+                }
+                let status_id = n["status"]["id"].clone();
+                if !status_id.is_null()
+                    && !statuses
+                        .iter()
+                        .any(|s: &serde_json::Value| s["id"] == status_id)
+                {
+                    statuses.push(n["status"].clone());
+                }
+                groups.push(json!({
+                    "group_key": n["group_key"],
+                    "notifications_count": 1,
+                    "type": n["type"],
+                    "most_recent_notification_id": r.id.to_string(),
+                    "page_min_id": r.id.to_string(),
+                    "page_max_id": r.id.to_string(),
+                    "latest_page_notification_at": n["created_at"],
+                    "sample_account_ids": [account_id],
+                    "status_id": status_id,
+                }));
+            }
+            Ok(json!({ "accounts": accounts, "statuses": statuses, "notification_groups": groups }))
+        })
+        .await?;
+    Ok(paging::respond(&data, &req, &body, &ids))
+}
+
+/// `GET /api/v2/notifications/policy`: perch filters nothing out of notifications.
+pub async fn policy(auth: Auth) -> ApiResult<HttpResponse> {
+    auth.require("read:notifications")?;
+    Ok(HttpResponse::Ok().json(json!({
+        "for_not_following": "accept",
+        "for_not_followers": "accept",
+        "for_new_accounts": "accept",
+        "for_private_mentions": "accept",
+        "for_limited_accounts": "accept",
+        "summary": { "pending_requests_count": 0, "pending_notifications_count": 0 },
+    })))
 }
 
 fn parse(id: &str) -> ApiResult<i64> {

@@ -341,6 +341,10 @@ def more(a, b, article, comment, b_on_a, pw_a):
     a.markers_set(["notifications"], [notes[0]["id"]])
     assert a.markers_get(["notifications"])["notifications"]["last_read_id"] == str(notes[0]["id"])
     assert a.notifications_unread_count()["count"] == 0
+    grouped = a.grouped_notifications()
+    assert len(grouped["notification_groups"]) == min(len(notes), 15) and grouped["accounts"]
+    assert grouped["notification_groups"][0]["most_recent_notification_id"] == notes[0]["id"] or \
+        str(grouped["notification_groups"][0]["most_recent_notification_id"]) == str(notes[0]["id"])
     a.notifications_dismiss(notes[-1]["id"])
     assert notes[-1]["id"] not in [n["id"] for n in a.notifications(limit=30)]
     a.notifications_clear()
