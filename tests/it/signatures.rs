@@ -169,3 +169,141 @@ async fn bad_input_gets_a_clear_error_not_a_crash() {
     refused(res, "cannot fetch the actor").await;
     nothing_stored(&app).await;
 }
+
+/// A draft-cavage `Signature` over exactly `covered` (name, value) lines, signed by hand with
+/// `remote`'s key, so that a test can leave out what perch requires.
+fn signed_by_hand(remote: &Remote, covered: &[(&str, String)]) -> String {
+    use base64::Engine;
+    use rsa::{
+        pkcs1v15::SigningKey, pkcs8::DecodePrivateKey, sha2::Sha256, signature::SignatureEncoding,
+        signature::Signer,
+    };
+    let text: Vec<String> = covered.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+    let key = SigningKey::<Sha256>::new(
+        rsa::RsaPrivateKey::from_pkcs8_pem(&remote.private_key_pem).unwrap(),
+    );
+    let signature = key.sign(text.join("\n").as_bytes()).to_vec();
+    let names: Vec<&str> = covered.iter().map(|(n, _)| *n).collect();
+    format!(
+        r#"keyId="{}",algorithm="rsa-sha256",headers="{}",signature="{}""#,
+        remote.key_id,
+        names.join(" "),
+        base64::engine::general_purpose::STANDARD.encode(signature)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_signature_must_cover_date_and_digest_rules_and_the_key_owner() {
+    let app = spawn_app().await;
+    let mallory = Remote::start("mallory").await;
+    let alice = Remote::start("alice").await;
+    let inbox = app.url("/users/me/inbox");
+    let url = url::Url::parse(&inbox).unwrap();
+    let follow = mallory.follow(&app.actor_url());
+    let body = serde_json::to_vec(&follow).unwrap();
+    let host = perch::apub::signatures::host_of(&url);
+    let date = perch::apub::signatures::http_date(Utc::now());
+    let digest = perch::apub::signatures::digest_header(&body);
+    let target = ("(request-target)", format!("post {}", url.path()));
+
+    // The Digest header left out (the signature still names it).
+    let mut headers =
+        mallory
+            .signer
+            .sign_post(&url, &body, "application/activity+json", Utc::now());
+    headers.retain(|(n, _)| *n != "digest");
+    let res = send(&inbox, body.clone(), headers).await;
+    assert_eq!(res.status(), 401, "{}", res.text().await.unwrap());
+
+    // Dated 13 hours ago, and 2 hours ahead.
+    for when in [
+        Utc::now() - Duration::hours(13),
+        Utc::now() + Duration::hours(2),
+    ] {
+        let res = mallory.post_signed_at(&inbox, &follow, when).await;
+        assert_eq!(res.status(), 401, "{}", res.text().await.unwrap());
+    }
+
+    // `host` not signed, then `(request-target)` not signed.
+    for covered in [
+        vec![
+            target.clone(),
+            ("date", date.clone()),
+            ("digest", digest.clone()),
+        ],
+        vec![
+            ("host", host.clone()),
+            ("date", date.clone()),
+            ("digest", digest.clone()),
+        ],
+    ] {
+        let headers = vec![
+            ("date", date.clone()),
+            ("digest", digest.clone()),
+            ("content-type", "application/activity+json".to_owned()),
+            ("signature", signed_by_hand(&mallory, &covered)),
+        ];
+        let res = send(&inbox, body.clone(), headers).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, 401, "{text}");
+        assert!(
+            text.contains("not signed") || text.contains("cover"),
+            "{text}"
+        );
+    }
+
+    // Mallory's key on an activity that claims to be Alice's.
+    let claimed = alice.follow(&app.actor_url());
+    let res = mallory.post_signed(&inbox, &claimed).await;
+    assert_eq!(res.status(), 401, "{}", res.text().await.unwrap());
+
+    nothing_stored(&app).await;
+    let sent = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use perch::db::schema::deliveries::dsl as d;
+            Ok(d::deliveries.count().get_result::<i64>(c)?)
+        })
+        .await;
+    assert_eq!(sent, 0, "a refused request sends nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_actor_cannot_speak_for_an_object_on_another_server() {
+    let app = spawn_app().await;
+    let mallory = Remote::start("mallory").await;
+    let alice = Remote::start("alice").await;
+    // Alice's real post, served by her server…
+    let original = serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/notes/1", alice.actor_id),
+        "type": "Note",
+        "attributedTo": alice.actor_id,
+        "content": "<p>The real words</p>",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    alice.serve(&original);
+    // …and Mallory's Create of a changed copy under Alice's id, mentioning the author.
+    let mut forged = original.clone();
+    forged["attributedTo"] = Value::String(mallory.actor_id.clone());
+    forged["content"] = Value::String("<p>Forged, @me</p>".into());
+    forged["tag"] = serde_json::json!([{ "type": "Mention", "href": app.actor_url() }]);
+    let create = serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/creates/1", mallory.actor_id),
+        "type": "Create",
+        "actor": mallory.actor_id,
+        "object": forged,
+    });
+    let res = mallory.post_signed(&app.url("/inbox"), &create).await;
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("another server"), "{text}");
+    let id = original["id"].as_str().unwrap().to_owned();
+    let stored = app
+        .query(move |c| perch::db::queries::objects::by_ap_id(c, &id))
+        .await;
+    assert!(stored.is_none(), "nothing of the forged post is kept");
+}

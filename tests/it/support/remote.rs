@@ -38,6 +38,8 @@ pub struct Remote {
     pub actor_id: String,
     pub key_id: String,
     pub signer: RequestSigner,
+    /// The actor's private key (PKCS#8 PEM), for tests that sign by hand.
+    pub private_key_pem: String,
     inbox: Arc<Mutex<Inbox>>,
     served: Served,
 }
@@ -134,6 +136,7 @@ impl Remote {
             actor_id,
             key_id,
             signer,
+            private_key_pem: keys.private_key.clone(),
             inbox,
             served,
         }
