@@ -180,7 +180,7 @@ fn signed_by_hand(remote: &Remote, covered: &[(&str, String)]) -> String {
     };
     let text: Vec<String> = covered.iter().map(|(n, v)| format!("{n}: {v}")).collect();
     let key = SigningKey::<Sha256>::new(
-        rsa::RsaPrivateKey::from_pkcs8_pem(&remote.private_key_pem).unwrap(),
+        rsa::PrivateKey::from_pkcs8_pem(&remote.private_key_pem).unwrap(),
     );
     let signature = key.sign(text.join("\n").as_bytes()).to_vec();
     let names: Vec<&str> = covered.iter().map(|(n, _)| *n).collect();
