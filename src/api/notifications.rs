@@ -17,14 +17,15 @@ use crate::{
 };
 use actix_web::{web::Path, HttpRequest, HttpResponse};
 use diesel::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
-/// One page of notifications, per the request's filters: the rows and the ids for paging.
-async fn page_of(data: &Data, params: &Params) -> ApiResult<(Page, Vec<DbNotification>)> {
+/// One page of notifications per the request's filters, rendered, with their ids for paging.
+async fn page_of(data: &Data, params: &Params) -> ApiResult<(Vec<i64>, Vec<Value>)> {
     let page = Page::read(params, 15, 30)?;
     let types = params.list("types");
     let exclude = params.list("exclude_types");
-    let rows = data
+    let state = data.app_data().clone();
+    Ok(data
         .db
         .run(move |c| -> Result<_> {
             use schema::notifications::dsl as n;
@@ -38,10 +39,15 @@ async fn page_of(data: &Data, params: &Params) -> ApiResult<(Page, Vec<DbNotific
             let rows: Vec<DbNotification> = paged!(q, n::id, page)
                 .select(DbNotification::as_select())
                 .load(c)?;
-            Ok(page.finish(rows))
+            let rows = page.finish(rows);
+            let mut ctx = Ctx::new(&state);
+            let items = rows
+                .iter()
+                .map(|r| notification::render(c, &mut ctx, r))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((rows.iter().map(|r| r.id).collect(), items))
         })
-        .await?;
-    Ok((page, rows))
+        .await?)
 }
 
 pub async fn list(
@@ -51,18 +57,7 @@ pub async fn list(
     params: Params,
 ) -> ApiResult<HttpResponse> {
     auth.require("read:notifications")?;
-    let (_, rows) = page_of(&data, &params).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let state = data.app_data().clone();
-    let items = data
-        .db
-        .run(move |c| {
-            let mut ctx = Ctx::new(&state);
-            rows.iter()
-                .map(|r| notification::render(c, &mut ctx, r))
-                .collect::<Result<Vec<_>>>()
-        })
-        .await?;
+    let (ids, items) = page_of(&data, &params).await?;
     Ok(paging::respond(&data, &req, &items, &ids))
 }
 
@@ -75,46 +70,30 @@ pub async fn grouped(
     params: Params,
 ) -> ApiResult<HttpResponse> {
     auth.require("read:notifications")?;
-    let (_, rows) = page_of(&data, &params).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let state = data.app_data().clone();
-    let body = data
-        .db
-        .run(move |c| {
-            let mut ctx = Ctx::new(&state);
-            let (mut accounts, mut statuses, mut groups) = (Vec::new(), Vec::new(), Vec::new());
-            for r in &rows {
-                let n = notification::render(c, &mut ctx, r)?;
-                let account_id = n["account"]["id"].clone();
-                if !accounts
-                    .iter()
-                    .any(|a: &serde_json::Value| a["id"] == account_id)
-                {
-                    accounts.push(n["account"].clone());
-                }
-                let status_id = n["status"]["id"].clone();
-                if !status_id.is_null()
-                    && !statuses
-                        .iter()
-                        .any(|s: &serde_json::Value| s["id"] == status_id)
-                {
-                    statuses.push(n["status"].clone());
-                }
-                groups.push(json!({
-                    "group_key": n["group_key"],
-                    "notifications_count": 1,
-                    "type": n["type"],
-                    "most_recent_notification_id": r.id.to_string(),
-                    "page_min_id": r.id.to_string(),
-                    "page_max_id": r.id.to_string(),
-                    "latest_page_notification_at": n["created_at"],
-                    "sample_account_ids": [account_id],
-                    "status_id": status_id,
-                }));
-            }
-            Ok(json!({ "accounts": accounts, "statuses": statuses, "notification_groups": groups }))
-        })
-        .await?;
+    let (ids, items) = page_of(&data, &params).await?;
+    let (mut accounts, mut statuses, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, n) in ids.iter().zip(&items) {
+        let account_id = n["account"]["id"].clone();
+        if !accounts.iter().any(|a: &Value| a["id"] == account_id) {
+            accounts.push(n["account"].clone());
+        }
+        let status_id = n["status"]["id"].clone();
+        if !status_id.is_null() && !statuses.iter().any(|s: &Value| s["id"] == status_id) {
+            statuses.push(n["status"].clone());
+        }
+        groups.push(json!({
+            "group_key": n["group_key"],
+            "notifications_count": 1,
+            "type": n["type"],
+            "most_recent_notification_id": id.to_string(),
+            "page_min_id": id.to_string(),
+            "page_max_id": id.to_string(),
+            "latest_page_notification_at": n["created_at"],
+            "sample_account_ids": [account_id],
+            "status_id": status_id,
+        }));
+    }
+    let body = json!({ "accounts": accounts, "statuses": statuses, "notification_groups": groups });
     Ok(paging::respond(&data, &req, &body, &ids))
 }
 
