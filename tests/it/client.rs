@@ -166,3 +166,42 @@ async fn a_token_from_perch_token_create_works_within_its_scopes_only() {
         .await;
     assert_ne!(stored, token, "only the hash is stored");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_edited_from_an_app_outlives_a_restart_and_is_in_the_actor_document() {
+    let app = crate::support::spawn_app().await;
+    let token = app
+        .app
+        .state()
+        .db
+        .run(|c| {
+            let scopes = perch::api::scopes::Scopes::parse("read write")?;
+            perch::api::oauth::issue_token(c, None, &scopes, true)
+        })
+        .await
+        .unwrap()
+        .1;
+    let res = reqwest::Client::new()
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "display_name": "Mira",
+            "note": "Streams and queues.",
+            "locked": true,
+            "fields_attributes": [{ "name": "Blog", "value": "https://example.org/" }],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let app = app.restart().await;
+    let (_, actor) = crate::support::get_json(&app.actor_url()).await;
+    assert_eq!(actor["name"], "Mira");
+    assert_eq!(actor["summary"], "<p>Streams and queues.</p>");
+    assert_eq!(actor["manuallyApprovesFollowers"], true);
+    assert_eq!(actor["attachment"][0]["name"], "Blog");
+    assert!(actor["attachment"][0]["value"]
+        .as_str()
+        .unwrap()
+        .contains(r#"href="https://example.org/""#));
+}
