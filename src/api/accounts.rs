@@ -60,7 +60,7 @@ pub async fn get(data: Data, _auth: MaybeAuth, id: Path<String>) -> ApiResult<Ht
 }
 
 /// `GET /api/v1/accounts/lookup?acct=user` or `user@host` (WebFinger for unknown ones).
-pub async fn lookup(data: Data, _auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
+pub async fn lookup(data: Data, auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
     let acct = params.str("acct").unwrap_or_default();
     let acct = acct.trim().trim_start_matches('@');
     let found = if acct.contains('@') {
@@ -71,7 +71,8 @@ pub async fn lookup(data: Data, _auth: MaybeAuth, params: Params) -> ApiResult<H
         if acct.eq_ignore_ascii_case(&local) {
             Some(data.local.actor.clone())
         } else {
-            resolve::account(&data, acct, true).await?
+            // Only the author makes perch ask other servers (as with search's `resolve`).
+            resolve::account(&data, acct, auth.is_author("read:accounts")).await?
         }
     } else if acct.eq_ignore_ascii_case(&data.local.actor.username) {
         Some(data.local.actor.clone())

@@ -58,7 +58,9 @@ async fn lookup(req: HttpRequest) -> Result<Option<Auth>, ApiError> {
             let Some(token) = queries::oauth::token_by_hash(c, &hash)? else {
                 return Ok(None);
             };
-            db::write(c, |c| queries::oauth::touch_token(c, &token))?;
+            if queries::oauth::needs_touch(&token) {
+                db::write(c, |c| queries::oauth::touch_token(c, &token))?;
+            }
             Ok(Some(token))
         })
         .await?;

@@ -22,16 +22,24 @@ impl Limits {
     }
 }
 
-/// The client's address: the peer, or what a reverse proxy on this host says it is.
+/// The client's address: the peer, or, when the peer is a reverse proxy on this host, the
+/// address that proxy appended to `X-Forwarded-For` (the last entry: the ones before it are
+/// whatever the client claimed). `Forwarded` is not read: proxies pass it through unchanged.
 pub fn client_address(req: &HttpRequest) -> String {
     let peer = req.peer_addr().map(|a| a.ip());
     match peer {
         Some(ip) if !ip.is_loopback() => ip.to_string(),
         _ => req
-            .connection_info()
-            .realip_remote_addr()
-            .unwrap_or("unknown")
-            .to_owned(),
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .last()
+            .map(str::to_owned)
+            .or_else(|| peer.map(|ip| ip.to_string()))
+            .unwrap_or_else(|| "unknown".into()),
     }
 }
 

@@ -29,7 +29,11 @@ async fn page_of(data: &Data, params: &Params) -> ApiResult<(Vec<i64>, Vec<Value
         .db
         .run(move |c| -> Result<_> {
             use schema::notifications::dsl as n;
-            let mut q = n::notifications.filter(n::dismissed.eq(false)).into_boxed();
+            // A mention whose comment was not kept (comments off) has nothing to show.
+            let mut q = n::notifications
+                .filter(n::dismissed.eq(false))
+                .filter(n::kind.ne("mention").or(n::object_id.is_not_null()))
+                .into_boxed();
             if !types.is_empty() {
                 q = q.filter(n::kind.eq_any(types));
             }

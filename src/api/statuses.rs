@@ -86,7 +86,7 @@ pub async fn create(
                     .first(c)
                     .optional()?;
                 match id {
-                    Some(id) => objects::by_id(c, id),
+                    Some(id) => Ok(objects::by_id(c, id)?.filter(|o| !o.is_deleted())),
                     None => Ok(None),
                 }
             })
@@ -94,6 +94,11 @@ pub async fn create(
         if let Some(post) = earlier {
             return Ok(HttpResponse::Ok().json(render_one(&data, post).await?));
         }
+    }
+    if params.has("scheduled_at") || params.has("poll") || params.has("poll[options]") {
+        return Err(ApiError::unprocessable(
+            "perch has no scheduled posts or polls: nothing was posted",
+        ));
     }
     let text = params.str("status").unwrap_or_default();
     let media_ids = params.ids("media_ids")?;
@@ -335,14 +340,14 @@ pub async fn context(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult
             let mut descendants = Vec::new();
             // The thread is in date order, so parents come before their answers.
             for o in thread {
-                if o.parent_id.is_some_and(|p| below.contains(&p)) {
+                // What sits under a comment the caller may not see stays out with it.
+                if o.parent_id.is_some_and(|p| below.contains(&p)) && shown(&o) {
                     below.push(o.id);
                     descendants.push(o);
                 }
             }
             let mut ctx = Ctx::new(&state);
             let ancestors: Vec<DbObject> = ancestors.into_iter().filter(|o| shown(o)).collect();
-            let descendants: Vec<DbObject> = descendants.into_iter().filter(|o| shown(o)).collect();
             Ok(json!({
                 "ancestors": status::render_all(c, &mut ctx, &ancestors)?,
                 "descendants": status::render_all(c, &mut ctx, &descendants)?,

@@ -49,12 +49,15 @@ pub async fn account(data: &Data, handle: &str, fetch: bool) -> Result<Option<Db
 /// The post at `url`: known already (by id or URL), or (with `fetch`) fetched and stored.
 pub async fn post(data: &Data, url: &Url, fetch: bool) -> Result<Option<DbObject>> {
     let wanted = url.to_string();
+    let ours = wanted.starts_with(data.urls.base());
     let known = data
         .db
         .run(move |c| {
             Ok(match objects::by_ap_id(c, &wanted)? {
                 Some(o) => Some(o),
-                None => objects::find_local(c, &wanted)?.filter(|_| wanted.contains("://")),
+                // Our own posts also answer to their slug URLs.
+                None if ours => objects::find_local(c, &wanted)?,
+                None => objects::by_url(c, &wanted)?,
             })
         })
         .await?;

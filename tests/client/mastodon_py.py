@@ -304,6 +304,9 @@ def main():
     expect_status(lambda: reader.status_post("not allowed"), 403)
     expect_status(lambda: a.status("999999"), 404)
     expect_status(lambda: a.status_post(""), 422)
+    import datetime
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)
+    expect_status(lambda: a.status_post("for later", scheduled_at=later), 422)
     expect_status(lambda: a.status_post("reusing media", media_ids=[media["id"]]), 422)
     expect_status(lambda: a.status_post("unknown media", media_ids=["424242"]), 422)
     raw = requests.post(A + "/api/v1/statuses", data={"status": "x"})

@@ -98,7 +98,19 @@ async fn twenty_wrong_passwords_are_rate_limited_and_the_right_one_works_after_t
                 registered["client_secret"].as_str().unwrap().to_owned(),
             ),
         ];
-        async move { client.post(url).form(&form).send().await.unwrap() }
+        // Behind a reverse proxy on this host: whatever the client claims comes first in
+        // X-Forwarded-For (and in Forwarded), and the proxy appends the address it saw.
+        let claimed = uuid::Uuid::new_v4().to_string();
+        async move {
+            client
+                .post(url)
+                .header("X-Forwarded-For", format!("{claimed}, 203.0.113.7"))
+                .header("Forwarded", format!("for={claimed}"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let mut statuses = Vec::new();
     for _ in 0..20 {

@@ -60,13 +60,15 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
         .unwrap_or_else(|| format!("{base}/static/avatar.png"));
     let header = format!("{base}/static/header.png");
     let (followers, following, statuses, last) = if actor.local {
+        // Public and unlisted posts only: the count must not tell when a private one was made.
         let live = o::objects.filter(
             o::actor_id
                 .eq(actor.id)
                 .and(o::deleted_at.is_null())
-                .and(o::local.eq(true)),
+                .and(o::local.eq(true))
+                .and(o::visibility.eq_any(["public", "unlisted"])),
         );
-        let statuses: i64 = live.count().get_result(c)?;
+        let statuses: i64 = live.clone().count().get_result(c)?;
         let last: Option<chrono::NaiveDateTime> =
             live.select(diesel::dsl::max(o::published)).first(c)?;
         (

@@ -7,7 +7,6 @@ use serde_json::{json, Value};
 pub fn render(state: &AppState, m: &DbMedia) -> Value {
     let url = url_of(&state.urls, m).unwrap_or_default();
     let kind = match m.media_type.as_str() {
-        "image/gif" => "gifv",
         t if t.starts_with("image/") => "image",
         t if t.starts_with("video/") => "video",
         t if t.starts_with("audio/") => "audio",

@@ -116,7 +116,9 @@ pub fn render(c: &mut Conn, ctx: &mut Ctx<'_>, o: &DbObject) -> Result<Status> {
             obj::parent_id
                 .eq(o.id)
                 .and(obj::deleted_at.is_null())
-                .and(obj::moderation.is_null().or(obj::moderation.ne(HIDDEN))),
+                // Counted as the web page shows them: no held, hidden or non-public answers.
+                .and(obj::moderation.is_null().or(obj::moderation.eq(VISIBLE)))
+                .and(obj::visibility.eq_any(["public", "unlisted"])),
         )
         .count()
         .get_result(c)?;

@@ -161,8 +161,9 @@ async fn redeem_code(
     }
     if let Some(challenge) = &code.code_challenge {
         let verifier = params.str("code_verifier").unwrap_or_default();
+        // RFC 7636: without a method, the challenge is the verifier itself.
         let expected = match code.code_challenge_method.as_deref() {
-            Some("plain") => verifier,
+            None | Some("plain") => verifier,
             _ => base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(Sha256::digest(verifier.as_bytes())),
         };

@@ -65,16 +65,17 @@ pub fn token_by_hash(conn: &mut Conn, hash: &str) -> Result<Option<DbToken>> {
         .optional()?)
 }
 
-/// Notes when a token was last used (at most once a minute, to spare writes).
+/// Whether a token's last use is old enough to be noted again (once a minute, to spare writes).
+pub fn needs_touch(token: &DbToken) -> bool {
+    token
+        .last_used_at
+        .is_none_or(|t| now() - t >= chrono::Duration::minutes(1))
+}
+
+/// Notes when a token was last used.
 pub fn touch_token(conn: &mut Conn, token: &DbToken) -> Result<()> {
     use schema::oauth_tokens::dsl::*;
     let at = now();
-    if token
-        .last_used_at
-        .is_some_and(|t| at - t < chrono::Duration::minutes(1))
-    {
-        return Ok(());
-    }
     diesel::update(oauth_tokens.find(token.id))
         .set(last_used_at.eq(Some(at)))
         .execute(conn)?;

@@ -30,6 +30,15 @@ pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
         .optional()?)
 }
 
+/// A stored object by its `url` (what people link to, which may differ from its id).
+pub fn by_url(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
+    Ok(objects
+        .filter(url.eq(wanted))
+        .select(DbObject::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbObject>> {
     Ok(objects
         .filter(public_id.eq(pid).and(local.eq(true)))
