@@ -131,20 +131,17 @@ pub async fn create(
     new.content_warning = spoiler;
     new.in_reply_to = in_reply_to;
     new.media_ids = media_ids;
+    new.language = params
+        .str("language")
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()));
     let published = publish::publish(&data, new).await?;
     let post = published.post;
-    let language = params.str("language").filter(|l| !l.is_empty());
     let (id, key) = (post.id, idempotency);
     let post = data
         .db
         .run(move |c| {
             db::write(c, |c| {
-                use schema::objects::dsl as o;
-                if let Some(lang) = language {
-                    diesel::update(o::objects.find(id))
-                        .set(o::language.eq(lang))
-                        .execute(c)?;
-                }
                 if let Some(key) = key {
                     use schema::idempotency_keys::dsl as k;
                     diesel::insert_into(k::idempotency_keys)

@@ -38,6 +38,8 @@ pub struct NewPost {
     pub in_reply_to: Option<String>,
     /// Uploaded media (`services::media::upload`) to attach, in this order.
     pub media_ids: Vec<i64>,
+    /// The language it is written in (ISO 639), if the author said.
+    pub language: Option<String>,
 }
 
 impl NewPost {
@@ -72,6 +74,7 @@ impl NewPost {
             deliver: true,
             in_reply_to: None,
             media_ids: Vec::new(),
+            language: None,
         }
     }
 }
@@ -157,6 +160,7 @@ pub(crate) fn store(
             slug,
             tags: composed.tags.to_string(),
             source_key: new.source_key.clone(),
+            language: new.language.clone(),
             ..Default::default()
         },
     )?;

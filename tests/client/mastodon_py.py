@@ -172,13 +172,15 @@ def main():
 
     step("post a note")
     started = time.monotonic()
-    note = a.status_post(note_text)
+    note = a.status_post(note_text, language="en")
+    assert note["language"] == "en"
     assert "#blogging" in html.unescape(re.sub("<[^>]+>", "", note["content"]))
     assert note["visibility"] == "public" and note["account"]["username"] == "me"
     assert [t["name"] for t in note["tags"]] == ["blogging"]
     on_b = eventually("the note on B's home timeline", lambda: [s for s in b.timeline_home() if s["uri"] == note["uri"]])
     print(f"  round trip: post from the client -> delivered to the follower instance in {time.monotonic() - started:.3f} s", flush=True)
     assert on_b[0]["account"]["acct"] == "me@" + A.split("://")[1]
+    assert on_b[0]["language"] == "en"
 
     step("post an article (a `# Title` first line)")
     article = a.status_post(article_text)

@@ -91,6 +91,10 @@ pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Res
         tag,
         attachment,
     };
+    if let Some(lang) = &post.language {
+        // Mastodon reads a post's language from `contentMap`.
+        note.content_map = Some([(lang.clone(), note.content.clone())].into());
+    }
     if post.kind == "Article" && state.settings.publishing.articles_as == ArticlesAs::Note {
         // A teaser for servers that show only Notes: title, summary, link.
         let title = post.name.as_deref().unwrap_or_default();
@@ -105,6 +109,9 @@ pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Res
         note.kind = "Note".into();
         note.name = None;
         note.summary = None;
+        note.content_map = note
+            .content_map
+            .map(|m| m.into_keys().map(|k| (k, content.clone())).collect());
         note.content = content;
     }
     Ok(note)
