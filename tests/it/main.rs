@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod comments;
+mod crash;
 mod delivery;
 mod discovery;
 mod federation;
