@@ -94,8 +94,9 @@ pub fn claim(
 
 /// The state a failed delivery goes to, given when it would be tried next. `server_failed`:
 /// no connection or a 5xx (a 408 or 429 means the server answers but is busy). Parked when
-/// its server has failed for the whole horizon; dead when this delivery alone has (its server
-/// answered meanwhile, e.g. an inbox that keeps failing on a server that works); else pending.
+/// its server is unreachable, or has now failed for the whole horizon; dead when this
+/// delivery alone has (its server answered meanwhile, e.g. an inbox that keeps failing on a
+/// server that works); pending otherwise.
 pub fn failed(
     conn: &mut Conn,
     row: &DbDelivery,
@@ -108,7 +109,13 @@ pub fn failed(
     let horizon = hours(settings.give_up_after_hours);
     let server = server_of(&row.inbox);
     if server_failed {
-        let since = hosts::failed(conn, &server, t, error)?;
+        // Retries come at least every `retry_max_seconds` while the server is down.
+        let gap = Duration::milliseconds((settings.retry_max_seconds * 2000.0) as i64);
+        let host = hosts::failed(conn, &server, t, error, gap)?;
+        if host.unreachable_since.is_some() {
+            return Ok(PARKED);
+        }
+        let since = host.failing_since.unwrap_or(t);
         if next > since + horizon {
             tracing::warn!(%server, %since, "server unreachable; its deliveries are parked until it answers");
             let probe = t + hours(settings.unreachable_probe_hours);
@@ -169,4 +176,106 @@ pub async fn heard_from(state: &AppState, actor: &DbActor) -> Result<()> {
         state.queue.wake();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{config::Settings, db::Db};
+    use diesel::prelude::*;
+
+    const INBOX: &str = "https://down.example/inbox";
+
+    fn setup() -> (tempfile::TempDir, Db, Delivery) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::open(&dir.path().join("perch.db"), 1).expect("db");
+        let settings = Settings::loopback(
+            dir.path(),
+            &[
+                ("delivery.give_up_after_hours", 1.0.into()),
+                ("delivery.retry_max_seconds", 600.0.into()),
+            ],
+        )
+        .expect("settings");
+        (dir, db, settings.delivery)
+    }
+
+    fn row(queued_minutes_ago: i64) -> DbDelivery {
+        let at = db::now() - Duration::minutes(queued_minutes_ago);
+        DbDelivery {
+            id: 1,
+            activity_id: 1,
+            inbox: INBOX.into(),
+            state: PENDING.into(),
+            attempts: 3,
+            next_attempt_at: at,
+            locked_until: None,
+            last_status: None,
+            last_error: None,
+            created_at: at,
+            updated_at: at,
+            retry_since: None,
+        }
+    }
+
+    /// What a failure comes to when the next try would be `in_minutes` from now.
+    fn fail(c: &mut Conn, settings: &Delivery, row: &DbDelivery, in_minutes: i64) -> &'static str {
+        let next = db::now() + Duration::minutes(in_minutes);
+        failed(c, row, next, "HTTP 503", true, settings).expect("failed")
+    }
+
+    /// The server's row as if its failures began `minutes` ago and went on until `last` ago.
+    fn failing_for(c: &mut Conn, minutes: i64, last: i64) {
+        use crate::db::schema::hosts::dsl::*;
+        diesel::update(hosts.find("down.example"))
+            .set((
+                failing_since.eq(Some(db::now() - Duration::minutes(minutes))),
+                updated_at.eq(db::now() - Duration::minutes(last)),
+            ))
+            .execute(c)
+            .expect("update");
+    }
+
+    #[test]
+    fn a_server_failing_for_the_whole_horizon_is_parked_and_stays_so() {
+        let (_dir, db, settings) = setup();
+        let mut c = db.conn().expect("conn");
+        let row = row(50);
+        assert_eq!(fail(&mut c, &settings, &row, 5), PENDING, "first failure");
+        failing_for(&mut c, 50, 5);
+        assert_eq!(fail(&mut c, &settings, &row, 5), PENDING, "55 min < 1 h");
+        assert_eq!(fail(&mut c, &settings, &row, 15), PARKED, "65 min > 1 h");
+        let host = hosts::get(&mut c, "down.example")
+            .expect("get")
+            .expect("row");
+        assert!(host.unreachable_since.is_some() && host.next_probe_at.is_some());
+        // A probe that fails, or a delivery in flight when the mark was set: parked again.
+        assert_eq!(fail(&mut c, &settings, &row, 1), PARKED);
+    }
+
+    #[test]
+    fn a_long_silence_restarts_the_failing_streak() {
+        let (_dir, db, settings) = setup();
+        let mut c = db.conn().expect("conn");
+        let row = row(0);
+        assert_eq!(fail(&mut c, &settings, &row, 1), PENDING);
+        // It failed long ago, then nothing was sent for longer than two maximal retries.
+        failing_for(&mut c, 300, 30);
+        assert_eq!(fail(&mut c, &settings, &row, 15), PENDING);
+        let host = hosts::get(&mut c, "down.example")
+            .expect("get")
+            .expect("row");
+        assert!(db::now() - host.failing_since.expect("since") < Duration::minutes(1));
+    }
+
+    #[test]
+    fn an_inbox_failing_alone_on_a_server_that_answers_is_dead() {
+        let (_dir, db, settings) = setup();
+        let mut c = db.conn().expect("conn");
+        let row = row(50);
+        let next = db::now() + Duration::minutes(15);
+        let state = failed(&mut c, &row, next, "HTTP 429", false, &settings).expect("failed");
+        assert_eq!(state, DEAD);
+        assert!(hosts::get(&mut c, "down.example").expect("get").is_none());
+    }
 }

@@ -33,7 +33,15 @@ pub(crate) fn ok(output: Output) -> String {
 }
 
 /// A `perch serve` child process, killed when dropped.
-struct Served(Child);
+pub(crate) struct Served(Child);
+
+impl Served {
+    /// `kill -9`: SIGKILL, no shutdown of any kind (std's `Child::kill` on Unix).
+    pub(crate) fn kill_9(mut self) {
+        self.0.kill().expect("kill -9");
+        self.0.wait().expect("reaped");
+    }
+}
 
 impl Drop for Served {
     fn drop(&mut self) {
@@ -42,13 +50,15 @@ impl Drop for Served {
     }
 }
 
-/// Starts `perch serve` on port 0 and reads the port it reports.
-fn serve(dir: &std::path::Path) -> (Served, u16) {
-    let mut child = perch(dir, "localhost:0")
+/// Starts `perch serve` on `port` (0: a free one), known as localhost:PORT, with `env` on top
+/// of the test config, and reads the port it reports.
+pub(crate) fn serve(dir: &std::path::Path, port: u16, env: &[(&str, &str)]) -> (Served, u16) {
+    let mut cmd = perch(dir, &format!("localhost:{port}"));
+    cmd.env("PERCH__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .envs(env.iter().copied())
         .arg("serve")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn perch serve");
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn perch serve");
     let stderr = child.stderr.take().expect("stderr");
     let served = Served(child);
     let mut lines = BufReader::new(stderr).lines();
@@ -74,7 +84,7 @@ fn serve(dir: &std::path::Path) -> (Served, u16) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
     let dir = tempfile::tempdir().unwrap();
-    let (_server, port) = serve(dir.path());
+    let (_server, port) = serve(dir.path(), 0, &[]);
     let domain = format!("localhost:{port}");
     let cli = |args: &[&str]| ok(perch(dir.path(), &domain).args(args).output().unwrap());
 

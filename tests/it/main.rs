@@ -8,6 +8,7 @@ mod authorized_fetch;
 mod cli;
 mod client;
 mod comments;
+mod crash;
 mod delivery;
 mod discovery;
 mod double_knock;

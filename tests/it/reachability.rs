@@ -163,12 +163,11 @@ async fn a_closed_port_is_parked_and_a_probe_finds_it_back() {
     assert!(host.unreachable_since.is_some() && host.next_probe_at.is_some());
 
     // Probes keep it parked while the port stays closed…
-    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    let rows = app
-        .query(move |c| deliveries::for_activity(c, note.activity.id))
-        .await;
-    assert_eq!(rows[0].state, PARKED);
-    assert!(rows[0].attempts > row.attempts, "probed: {:?}", rows[0]);
+    let tried = row.attempts;
+    row_when(&app, note.activity.id, "a failed probe", |r| {
+        r.state == PARKED && r.attempts > tried
+    })
+    .await;
 
     // …and the first probe after the server starts delivers the note.
     let sink = Sink::on(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap());

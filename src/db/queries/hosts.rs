@@ -6,17 +6,21 @@ use crate::error::Result;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Records a failed delivery to `server` at `at`; returns since when it has been failing.
+/// Records a failed delivery to `server` at `at` and returns the server's row. Its failing
+/// streak starts now unless it was already failing and the last failure is at most `gap` ago
+/// (a longer silence is no evidence that it stayed down).
 pub fn failed(
     conn: &mut Conn,
     server: &str,
     at: NaiveDateTime,
     error: &str,
-) -> Result<NaiveDateTime> {
+    gap: chrono::Duration,
+) -> Result<DbHost> {
     let since = get(conn, server)?
+        .filter(|h| at - h.updated_at <= gap)
         .and_then(|h| h.failing_since)
         .unwrap_or(at);
-    diesel::insert_into(hosts)
+    Ok(diesel::insert_into(hosts)
         .values((
             host.eq(server),
             failing_since.eq(Some(since)),
@@ -30,8 +34,8 @@ pub fn failed(
             last_error.eq(Some(error)),
             updated_at.eq(at),
         ))
-        .execute(conn)?;
-    Ok(since)
+        .returning(DbHost::as_returning())
+        .get_result(conn)?)
 }
 
 /// Marks `server` unreachable (if it was not yet) with its next probe at `probe_at`.

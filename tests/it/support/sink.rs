@@ -1,13 +1,13 @@
-//! A counting sink: a loopback HTTP server that takes every POST, counts them per path and
-//! answers with the status the test sets (202 unless set), after an optional delay. It stands
-//! in for many followers' inboxes at once.
+//! A counting sink: a loopback HTTP server that takes every request, counts them per path and
+//! answers 202 Accepted after an optional delay. It stands in for many followers' inboxes at
+//! once (perch's delivery looks only at the status).
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use std::{
     collections::HashMap,
     net::TcpListener,
     sync::{
-        atomic::{AtomicU16, AtomicU64, Ordering},
+        atomic::{AtomicU64, Ordering},
         Arc, Mutex,
     },
     time::Duration,
@@ -16,40 +16,41 @@ use std::{
 #[derive(Default)]
 struct Shared {
     counts: Mutex<HashMap<String, usize>>,
-    status: AtomicU16,
     delay_ms: AtomicU64,
 }
 
 pub struct Sink {
+    pub port: u16,
     shared: Arc<Shared>,
 }
 
 impl Sink {
+    pub fn start() -> Sink {
+        Sink::on(TcpListener::bind("127.0.0.1:0").expect("bind"))
+    }
+
     /// Serves on a listener the test already holds (e.g. on a port it has chosen).
     pub fn on(listener: TcpListener) -> Sink {
+        let port = listener.local_addr().expect("addr").port();
         let shared = Arc::new(Shared::default());
-        shared.status.store(202, Ordering::SeqCst);
         let state = shared.clone();
         let server = HttpServer::new(move || {
             let state = state.clone();
             App::new().default_service(web::to(move |req: HttpRequest| {
                 let state = state.clone();
                 async move {
-                    let delay = state.delay_ms.load(Ordering::SeqCst);
-                    if delay > 0 {
-                        tokio::time::sleep(Duration::from_millis(delay)).await;
-                    }
+                    // Counted on arrival, as a receiver stores an activity before it answers.
                     *state
                         .counts
                         .lock()
                         .expect("lock")
                         .entry(req.path().to_owned())
                         .or_default() += 1;
-                    let status = state.status.load(Ordering::SeqCst);
-                    HttpResponse::build(
-                        actix_web::http::StatusCode::from_u16(status).expect("status"),
-                    )
-                    .finish()
+                    let delay = state.delay_ms.load(Ordering::SeqCst);
+                    if delay > 0 {
+                        tokio::time::sleep(Duration::from_millis(delay)).await;
+                    }
+                    HttpResponse::Accepted().finish()
                 }
             }))
         })
@@ -59,7 +60,22 @@ impl Sink {
         .expect("listen")
         .run();
         tokio::spawn(server);
-        Sink { shared }
+        Sink { port, shared }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// How long each request waits before it is counted and answered.
+    pub fn delay(&self, d: Duration) {
+        self.shared
+            .delay_ms
+            .store(d.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    pub fn total(&self) -> usize {
+        self.counts().values().sum()
     }
 
     /// Requests per path so far.

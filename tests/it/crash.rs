@@ -1,0 +1,109 @@
+//! `kill -9` of the real `perch serve` in the middle of a fan-out to 1,000 inboxes, then a
+//! restart on the same database: every inbox gets the activity at least once. The duplicates,
+//! POSTs that reached an inbox while the process died before it could record them, are
+//! counted and printed; there can be no more of them than deliveries in flight.
+
+use crate::{
+    cli::serve,
+    support::{add_follower, eventually, sink::Sink},
+};
+use perch::{
+    app::Instance,
+    config::Settings,
+    db::{self, models::DELIVERED, queries::deliveries},
+    domain::Visibility,
+    services::publish,
+};
+use std::time::Duration;
+
+const FOLLOWERS: usize = 1000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_a_fan_out_to_1000_inboxes_loses_no_delivery() {
+    // One server plays every follower's inbox; a little slow, so that the kill lands mid-way.
+    let sink = Sink::start();
+    sink.delay(Duration::from_millis(10));
+    let dir = tempfile::tempdir().unwrap();
+    let (server, port) = serve(dir.path(), 0, &[]);
+
+    // Followers and the note go into the live database from here (`perch post` would make
+    // the first attempts itself; here the server's worker does all of them).
+    let domain = format!("localhost:{port}");
+    let settings =
+        Settings::loopback(dir.path(), &[("server.domain", domain.as_str().into())]).unwrap();
+    let here = Instance::open(settings).await.unwrap();
+    let paths: Vec<String> = (0..FOLLOWERS)
+        .map(|n| format!("/users/f{n}/inbox"))
+        .collect();
+    let actors: Vec<(String, String)> = (0..FOLLOWERS)
+        .map(|n| (sink.url(&format!("/users/f{n}")), sink.url(&paths[n])))
+        .collect();
+    here.state()
+        .db
+        .run(move |c| {
+            db::write(c, |c| {
+                for (actor, inbox) in &actors {
+                    add_follower(c, actor, inbox)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    let note = publish::note(&here.data(), "Is anyone still there?", Visibility::Public)
+        .await
+        .unwrap();
+    let activity = note.activity.id;
+
+    eventually("the fan-out is under way", || async {
+        (sink.total() >= FOLLOWERS / 5).then_some(())
+    })
+    .await;
+    server.kill_9();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let sent_before = sink.total();
+    let recorded_before = delivered(&here, activity).await;
+    assert!(
+        sent_before < FOLLOWERS,
+        "the fan-out had ended before the kill; the test proves nothing (slow the sink down)"
+    );
+
+    let (_server, _) = serve(dir.path(), port, &[]);
+    let counts = eventually("every inbox has the note", || async {
+        let counts = sink.counts();
+        paths
+            .iter()
+            .all(|p| counts.get(p).is_some_and(|&n| n >= 1))
+            .then_some(counts)
+    })
+    .await;
+    eventually("every delivery is recorded", || async {
+        (delivered(&here, activity).await == FOLLOWERS).then_some(())
+    })
+    .await;
+
+    let total: usize = counts.values().sum();
+    let duplicates = total - FOLLOWERS;
+    println!(
+        "kill -9 after {sent_before} of {FOLLOWERS} inboxes had the note ({recorded_before} \
+         recorded); after the restart every inbox has it; {duplicates} duplicates"
+    );
+    assert_eq!(counts.len(), FOLLOWERS, "only the followers' inboxes");
+    assert!(counts.values().all(|&n| n <= 2), "{counts:?}");
+    let concurrency = here.state().settings.delivery.concurrency;
+    assert!(
+        duplicates <= concurrency,
+        "only deliveries in flight at the kill are repeated: {duplicates} > {concurrency}"
+    );
+}
+
+/// How many of the activity's deliveries are recorded as done.
+async fn delivered(here: &Instance, activity: i64) -> usize {
+    let rows = here
+        .state()
+        .db
+        .run(move |c| deliveries::for_activity(c, activity))
+        .await
+        .unwrap();
+    rows.iter().filter(|r| r.state == DELIVERED).count()
+}
