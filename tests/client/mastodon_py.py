@@ -236,13 +236,17 @@ def main():
 
     step("a comment from the second instance arrives: notification, held, approved by favouriting")
     article_on_b = b.search_v2(article["uri"], resolve=True)["statuses"][0]
-    comment_b = b.status_post("Great notes, thank you!", in_reply_to_id=article_on_b["id"])
+    snapshot = b.media_post(png(4, 4), mime_type="image/png", description="My notes from the day")
+    comment_b = b.status_post("Great notes, thank you!", in_reply_to_id=article_on_b["id"], media_ids=[snapshot["id"]])
     mention = eventually("the mention notification", lambda: [
         n for n in a.notifications(types=["mention"]) if n["status"] and "Great notes" in n["status"]["content"]
     ])[0]
     comment = mention["status"]
     assert mention["account"]["acct"] == "me@" + B.split("://")[1]
     assert comment["in_reply_to_id"] == article["id"]
+    their_image = comment["media_attachments"][0]
+    assert their_image["description"] == "My notes from the day"
+    expect_status(lambda: a.status_post("not my picture", media_ids=[their_image["id"]]), 422)
     context = a.status_context(article["id"])
     assert [s["id"] for s in context["descendants"]] == [comment["id"]]
     anonymous = Mastodon(api_base_url=A)
