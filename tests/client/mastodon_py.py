@@ -1,7 +1,7 @@
 """The author's app, played by Mastodon.py against two real perch instances.
 
 Started by tests/it/client.rs with PERCH_A / PERCH_B (base URLs), PERCH_A_PASSWORD /
-PERCH_B_PASSWORD and PERCH_SEED (the sample blog export). A is the author's perch (comments
+PERCH_B_PASSWORD, and PERCH_NOTE / PERCH_ARTICLE (passages of the sample blog export). A is the author's perch (comments
 held for approval); B is a second perch whose author follows A and comments on A's posts.
 Every step asserts on what the API returned; the first failed assertion fails the test.
 """
@@ -47,21 +47,8 @@ def eventually(what, check, timeout=20.0):
 
 
 def seed_texts():
-    """A note and an article from the sample blog export."""
-    with open(os.environ["PERCH_SEED"], encoding="utf-8") as f:
-        lines = [l.strip() for l in f.read().splitlines()]
-    note = next(l for l in lines if l.startswith("I’ve been thinking about migrating"))
-    at = lines.index("Notes from the First Kafka Summit")
-    intro = next(l for l in lines[at + 1:] if l)
-    bullets = [l.lstrip("• ").strip() for l in lines[at + 1:at + 12] if l.startswith("•")][:3]
-    article = (
-        "# Notes from the First Kafka Summit\n\n"
-        + intro
-        + "\n\n## High-level summary\n\n"
-        + "\n".join(f"- {b}" for b in bullets)
-        + "\n"
-    )
-    return note + " #blogging", article
+    """A note and an article from the sample blog export (tests/it/support/seed.rs)."""
+    return os.environ["PERCH_NOTE"] + " #blogging", os.environ["PERCH_ARTICLE"]
 
 
 def png(width=3, height=2):

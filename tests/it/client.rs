@@ -30,12 +30,6 @@ async fn mastodon_py_logs_in_posts_edits_moderates_and_federates() {
     let b = spawn_app_with(&[]).await;
     set_password(&a, "correct horse battery staple");
     set_password(&b, "another good password");
-    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/blog-export.txt");
-    let seed = if seed.exists() {
-        seed
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-excerpt.txt")
-    };
     let mut command = std::process::Command::new(python());
     command
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/client/mastodon_py.py"))
@@ -43,7 +37,8 @@ async fn mastodon_py_logs_in_posts_edits_moderates_and_federates() {
         .env("PERCH_B", b.app.base_url())
         .env("PERCH_A_PASSWORD", "correct horse battery staple")
         .env("PERCH_B_PASSWORD", "another good password")
-        .env("PERCH_SEED", seed);
+        .env("PERCH_NOTE", crate::support::seed::NOTE_COMMENTS)
+        .env("PERCH_ARTICLE", crate::support::seed::ARTICLE);
     let run = tokio::task::spawn_blocking(move || command.output());
     let output = tokio::time::timeout(Duration::from_secs(240), run)
         .await
