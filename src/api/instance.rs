@@ -129,3 +129,12 @@ pub async fn peers(data: Data) -> ApiResult<HttpResponse> {
         .await?;
     Ok(HttpResponse::Ok().json(domains))
 }
+
+/// `GET /api/v1/instance/extended_description`: the author's bio.
+pub async fn extended_description(data: Data) -> HttpResponse {
+    let profile = data.profile();
+    HttpResponse::Ok().json(json!({
+        "updated_at": null,
+        "content": crate::domain::text::plain_to_html(&profile.summary),
+    }))
+}

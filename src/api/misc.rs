@@ -21,6 +21,11 @@ pub async fn empty() -> HttpResponse {
     HttpResponse::Ok().json(json!([]))
 }
 
+/// An empty object.
+pub async fn empty_object() -> HttpResponse {
+    HttpResponse::Ok().json(json!({}))
+}
+
 /// An empty list for the author only.
 pub async fn empty_authed(_auth: Auth) -> HttpResponse {
     HttpResponse::Ok().json(json!([]))

@@ -46,6 +46,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             )
             .route("/v1/accounts/lookup", get().to(accounts::lookup))
             .route(
+                "/v1/accounts/familiar_followers",
+                get().to(misc::empty_authed),
+            )
+            .route(
                 "/v1/accounts/relationships",
                 get().to(accounts::relationships),
             )
@@ -160,6 +164,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .route("/v1/followed_tags", get().to(misc::empty_authed))
             .route("/v1/featured_tags", get().to(misc::empty_authed))
             .route("/v2/suggestions", get().to(misc::empty_authed))
+            .route("/v1/scheduled_statuses", get().to(misc::empty_authed))
+            .route("/v1/endorsements", get().to(misc::empty_authed))
+            .route("/v1/accounts/{id}/featured_tags", get().to(misc::empty))
+            .route("/v1/accounts/{id}/lists", get().to(misc::empty_authed))
+            .route("/v1/directory", get().to(misc::empty))
+            .route("/v1/instance/activity", get().to(misc::empty))
+            .route(
+                "/v1/instance/translation_languages",
+                get().to(misc::empty_object),
+            )
+            .route(
+                "/v1/instance/extended_description",
+                get().to(instance::extended_description),
+            )
             .default_service(web::to(not_found)),
     )
     .service(

@@ -360,7 +360,10 @@ def more(a, b, article, comment, b_on_a, pw_a):
                  a.conversations, a.followed_tags, a.preferences):
         call()
     for path in ("/api/v1/lists", "/api/v2/filters", "/api/v1/mutes", "/api/v2/suggestions",
-                 "/api/v1/featured_tags", "/api/v1/instance/peers", "/api/v1/notifications/unread_count"):
+                 "/api/v1/featured_tags", "/api/v1/instance/peers", "/api/v1/notifications/unread_count",
+                 "/api/v1/scheduled_statuses", "/api/v1/endorsements", "/api/v1/directory",
+                 "/api/v1/instance/extended_description", "/api/v1/instance/translation_languages",
+                 "/api/v1/accounts/familiar_followers", "/api/v2/notifications/policy"):
         r = requests.get(A + path, headers={"Authorization": "Bearer " + a.access_token})
         assert r.status_code == 200, (path, r.status_code)
 
