@@ -139,16 +139,17 @@ pub async fn get(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResp
     Ok(HttpResponse::Ok().json(body))
 }
 
-pub async fn dismiss(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
-    auth.require("write:notifications")?;
-    let id = parse(&id)?;
+/// Dismisses notification `id`, or all of them.
+async fn dismiss_where(data: &Data, id: Option<i64>) -> ApiResult<HttpResponse> {
     data.db
         .run(move |c| {
             db::write(c, |c| {
                 use schema::notifications::dsl as n;
-                diesel::update(n::notifications.find(id))
-                    .set(n::dismissed.eq(true))
-                    .execute(c)?;
+                let mut q = diesel::update(n::notifications).into_boxed();
+                if let Some(id) = id {
+                    q = q.filter(n::id.eq(id));
+                }
+                q.set(n::dismissed.eq(true)).execute(c)?;
                 Ok(())
             })
         })
@@ -156,20 +157,14 @@ pub async fn dismiss(data: Data, auth: Auth, id: Path<String>) -> ApiResult<Http
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
+pub async fn dismiss(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
+    auth.require("write:notifications")?;
+    dismiss_where(&data, Some(parse(&id)?)).await
+}
+
 pub async fn clear(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("write:notifications")?;
-    data.db
-        .run(|c| {
-            db::write(c, |c| {
-                use schema::notifications::dsl as n;
-                diesel::update(n::notifications)
-                    .set(n::dismissed.eq(true))
-                    .execute(c)?;
-                Ok(())
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    dismiss_where(&data, None).await
 }
 
 /// `GET /api/v1/notifications/unread_count` (what Mastodon 4.3 apps poll).
