@@ -15,7 +15,10 @@ use crate::{
         inbox::verified_actor,
         signatures::{off_thread, IncomingRequest, IncomingSignature, RequestSigner},
     },
-    db::queries::{actors, blocks},
+    db::{
+        models::DbActor,
+        queries::{actors, blocks},
+    },
     error::{Error, Result},
     state::Data,
 };
@@ -68,13 +71,30 @@ fn unauthorized(e: impl std::fmt::Display) -> Error {
     Error::Unauthorized(e.to_string())
 }
 
-/// Authorized fetch: `Ok` when it is off, or when the GET is signed by an actor who is not
-/// blocked; 401 for an unsigned or badly signed request, 403 for a blocked actor or server.
-pub async fn require_signed_fetch(request: &IncomingRequest, data: &Data) -> Result<()> {
-    let settings = &data.settings.federation;
-    if !settings.authorized_fetch {
-        return Ok(());
+/// Authorized fetch: `Ok(None)` when it is off; the signer when the GET is signed by an actor
+/// who is not blocked; 401 for an unsigned or badly signed request, 403 for a blocked actor or
+/// server.
+pub async fn require_signed_fetch(
+    request: &IncomingRequest,
+    data: &Data,
+) -> Result<Option<DbActor>> {
+    if !data.settings.federation.authorized_fetch {
+        return Ok(None);
     }
+    signer(request, data).await.map(Some)
+}
+
+/// Who signed this GET, if it is signed at all (checked as for authorized fetch): what a
+/// followers-only or direct post needs to be shown to the follower or the mentioned actor.
+pub async fn optional_signer(request: &IncomingRequest, data: &Data) -> Result<Option<DbActor>> {
+    if request.header("signature").is_none() && request.header("signature-input").is_none() {
+        return Ok(None);
+    }
+    signer(request, data).await.map(Some)
+}
+
+async fn signer(request: &IncomingRequest, data: &Data) -> Result<DbActor> {
+    let settings = &data.settings.federation;
     let signature = IncomingSignature::read(request, None, settings.accept_rfc9421, Utc::now())
         .map_err(unauthorized)?;
     let key = Url::parse(signature.key_id())
@@ -98,7 +118,8 @@ pub async fn require_signed_fetch(request: &IncomingRequest, data: &Data) -> Res
     refuse_blocked(&actor_id, data).await?;
     let actor = verified_actor(request, &signature, &actor_id, data).await?;
     let actor_id = Url::parse(&actor.ap_id).map_err(Error::internal)?;
-    refuse_blocked(&actor_id, data).await
+    refuse_blocked(&actor_id, data).await?;
+    Ok(actor)
 }
 
 async fn refuse_blocked(actor: &Url, data: &Data) -> Result<()> {

@@ -138,3 +138,48 @@ async fn another_perch_fetches_a_post_to_reply_to_it_until_it_is_blocked() {
         .expect_err("a blocked server cannot fetch the post");
     assert!(err.to_string().contains("blocked here"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_followers_only_post_is_served_to_a_signed_follower_and_no_one_else() {
+    let app = spawn_app().await;
+    let follower = Remote::start("follower").await;
+    let stranger = Remote::start("stranger").await;
+    let res = follower
+        .post_signed(&app.url("/inbox"), &follower.follow(&app.actor_url()))
+        .await;
+    assert!(res.status().is_success());
+    let private = publish::note(&app.app.data(), "for my followers", Visibility::Private)
+        .await
+        .unwrap()
+        .post
+        .ap_id;
+    let direct = publish::publish(
+        &app.app.data(),
+        NewPost::note("just between us", Visibility::Direct),
+    )
+    .await
+    .unwrap()
+    .post
+    .ap_id;
+
+    let (status, _) = get_json(&private).await;
+    assert_eq!(status, 404, "unsigned readers do not see it");
+    let res = stranger.get_signed(&private, false).await;
+    assert_eq!(res.status(), 404, "nor does a signed non-follower");
+    for rfc9421 in [false, true] {
+        let res = follower.get_signed(&private, rfc9421).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["cache-control"], "private, no-store");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["content"]
+            .as_str()
+            .unwrap()
+            .contains("for my followers"));
+    }
+    let res = follower.get_signed(&direct, false).await;
+    assert_eq!(
+        res.status(),
+        404,
+        "a direct post is for those it mentions only"
+    );
+}

@@ -1,5 +1,7 @@
 //! `GET /posts/{id}` and `GET /activities/{id}`: each public object and activity at its own
-//! URL. Followers-only and direct posts (and their Creates) are not shown to unsigned readers.
+//! URL. A followers-only post is shown only to a GET signed by an accepted follower or an actor
+//! it mentions, a direct post only to those it mentions; anyone else gets 404. (Their Creates
+//! stay private.)
 //! A post's URL is also its web page: a request that does not ask for ActivityStreams JSON
 //! gets the HTML page from `routes::web`.
 
@@ -18,14 +20,15 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
     if !crate::apub::wants_activity_json(super::accept_header(&req)) {
         return Ok(crate::routes::web::post_page(&data, id).await);
     }
-    super::authorize(&req, &data).await?;
     let row = data
         .db
         .run(move |c| objects::by_public_id(c, &id))
         .await?
         .ok_or(Error::NotFound)?;
-    let visible = Visibility::parse(&row.visibility).is_some_and(Visibility::is_public);
-    if !visible {
+    let public = Visibility::parse(&row.visibility).is_some_and(Visibility::is_public);
+    if public {
+        super::authorize(&req, &data).await?;
+    } else if !meant_for(&row, super::reader(&req, &data).await?, &data).await? {
         return Err(Error::NotFound);
     }
     if let Some(deleted) = row.deleted_at {
@@ -51,7 +54,39 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
     if let serde_json::Value::Object(fields) = &mut body {
         fields.extend(super::thread::interactions(&data, &row).await?);
     }
-    Ok(activity_json(&req, &body))
+    let mut res = activity_json(&req, &body);
+    if !public {
+        // For one reader only: no shared cache may keep it.
+        res.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    Ok(res)
+}
+
+/// Whether a followers-only or direct post is for `reader`: an accepted follower (for
+/// followers-only posts) or an actor it mentions (both).
+async fn meant_for(
+    row: &crate::db::models::DbObject,
+    reader: Option<crate::db::models::DbActor>,
+    data: &Data,
+) -> Result<bool> {
+    let Some(reader) = reader else {
+        return Ok(false);
+    };
+    let (object, followers_too) = (row.id, row.visibility == Visibility::Private.as_str());
+    data.db
+        .run(move |c| {
+            use crate::db::{models::*, queries::follows};
+            let mentioned = objects::mentioned_actors(c, object)?
+                .iter()
+                .any(|a| a.id == reader.id);
+            let follower = followers_too
+                && follows::get(c, reader.id, INCOMING)?.is_some_and(|f| f.state == ACCEPTED);
+            Ok(mentioned || follower)
+        })
+        .await
 }
 
 /// Follow bookkeeping says no more than the public followers and following collections, and
