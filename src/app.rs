@@ -179,13 +179,20 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
         .db
         .run(crate::db::queries::deliveries::release_leases)
         .await?;
-    let worker_task = tokio::spawn(delivery::worker::run(instance.state().clone(), stop_rx));
+    let worker_task = tokio::spawn(delivery::worker::run(
+        instance.state().clone(),
+        stop_rx.clone(),
+    ));
+    let sweeper_task = tokio::spawn(crate::services::media::sweeper(
+        instance.state().clone(),
+        stop_rx,
+    ));
     Ok(RunningApp {
         instance,
         port,
         server: handle,
         stop,
-        tasks: vec![server_task, worker_task],
+        tasks: vec![server_task, worker_task, sweeper_task],
     })
 }
 

@@ -1,6 +1,7 @@
 //! Uploading an image: checked, stripped of its metadata and measured off the async
 //! executor, stored under the data dir, recorded as an unattached `media` row. Publishing
-//! attaches it to a post (`db::queries::media::attach`) in the post's own transaction.
+//! attaches it to a post (`db::queries::media::attach`) in the post's own transaction. Uploads
+//! that no post takes within a day (an app's abandoned draft) are swept away.
 
 use crate::{
     db::{self, models::*, queries},
@@ -71,4 +72,44 @@ fn alt_text(description: Option<String>) -> Result<Option<String>> {
         )));
     }
     Ok(Some(text).filter(|t| !t.is_empty()))
+}
+
+/// Uploads left unattached this long (an app's abandoned draft) are deleted.
+pub const ABANDONED_AFTER_HOURS: i64 = 24;
+
+/// Deletes abandoned uploads, rows and files; returns how many. The profile's avatar and header
+/// (uploads that no post takes) are kept.
+pub async fn sweep_abandoned(state: &AppState) -> Result<usize> {
+    let profile = state.profile();
+    let keep: Vec<String> = profile.avatar.into_iter().chain(profile.header).collect();
+    let before = db::now() - chrono::Duration::hours(ABANDONED_AFTER_HOURS);
+    let removed = state
+        .db
+        .run(move |c| db::write(c, |c| queries::media::delete_abandoned(c, before, &keep)))
+        .await?;
+    let dir = media::media_dir(&state.settings.server.data_dir);
+    for m in &removed {
+        if let Some(file) = &m.file_name {
+            media::remove(&dir, file);
+        }
+    }
+    Ok(removed.len())
+}
+
+/// Sweeps abandoned uploads once an hour until `stop`.
+pub async fn sweeper(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match sweep_abandoned(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "abandoned uploads deleted"),
+            Err(e) => tracing::warn!(error = %e, "sweeping abandoned uploads failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
 }

@@ -206,3 +206,54 @@ async fn only_stored_file_names_are_served() {
         assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_no_post_took_for_a_day_are_swept_but_posts_and_the_avatar_keep_theirs() {
+    use diesel::prelude::*;
+    use perch::db::schema::media::dsl as m;
+    let app = spawn_app().await;
+    let state = app.app.state().clone();
+    let upload = || perch::services::media::upload(&state, jpeg_with_exif(), None);
+    let (abandoned, fresh, used) = (
+        upload().await.unwrap(),
+        upload().await.unwrap(),
+        upload().await.unwrap(),
+    );
+    let mut note = publish::NewPost::note("with a picture", perch::domain::Visibility::Public);
+    note.media_ids = vec![used.id];
+    publish::publish(&app.app.data(), note).await.unwrap();
+    perch::services::profile::update(
+        &app.app.data(),
+        perch::services::profile::ProfileEdit {
+            avatar: Some(jpeg_with_exif()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // Everything but `fresh` was uploaded two days ago.
+    let two_days_ago = perch::db::now() - chrono::Duration::days(2);
+    let fresh_id = fresh.id;
+    app.query(move |c| {
+        Ok(diesel::update(m::media.filter(m::id.ne(fresh_id)))
+            .set(m::created_at.eq(two_days_ago))
+            .execute(c)?)
+    })
+    .await;
+    let removed = perch::services::media::sweep_abandoned(&state)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1, "only the abandoned upload goes");
+    let left: Vec<i64> = app
+        .query(|c| Ok(m::media.select(m::id).order(m::id).load(c)?))
+        .await;
+    assert!(!left.contains(&abandoned.id));
+    assert!(left.contains(&fresh.id) && left.contains(&used.id));
+    assert_eq!(left.len(), 3, "the avatar's upload stays too");
+    let dir = perch::media::media_dir(&state.settings.server.data_dir);
+    assert!(
+        !dir.join(abandoned.file_name.unwrap()).exists(),
+        "its file is gone"
+    );
+    assert!(dir.join(used.file_name.unwrap()).exists());
+}

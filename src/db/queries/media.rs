@@ -62,3 +62,23 @@ pub fn delete_unattached(conn: &mut Conn, ids: &[i64]) -> Result<Vec<DbMedia>> {
     }
     Ok(removed)
 }
+
+/// Uploads that no post took and that were made before `before`, except the files named in
+/// `keep` (the profile's avatar and header); deleted, and returned (for their files).
+pub fn delete_abandoned(
+    conn: &mut Conn,
+    before: chrono::NaiveDateTime,
+    keep: &[String],
+) -> Result<Vec<DbMedia>> {
+    Ok(diesel::delete(
+        media.filter(
+            object_id
+                .is_null()
+                .and(file_name.is_not_null())
+                .and(created_at.lt(before))
+                .and(file_name.ne_all(keep)),
+        ),
+    )
+    .returning(DbMedia::as_returning())
+    .get_results(conn)?)
+}
