@@ -8,6 +8,7 @@ mod accounts;
 pub mod auth;
 pub mod entities;
 mod error;
+mod idempotency;
 mod instance;
 pub mod limits;
 mod media;

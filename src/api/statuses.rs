@@ -6,11 +6,12 @@
 use super::{
     auth::{Auth, MaybeAuth},
     entities::{account, status, time, Ctx},
+    idempotency,
     params::Params,
     ApiError, ApiResult,
 };
 use crate::{
-    db::{self, models::*, queries::objects, schema, Conn},
+    db::{models::*, queries::objects, schema, Conn},
     domain::Visibility,
     error::Error,
     services::{compose::Source, edit, moderation, publish, react},
@@ -69,29 +70,13 @@ pub async fn create(
     params: Params,
 ) -> ApiResult<HttpResponse> {
     auth.require("write:statuses")?;
-    let idempotency = req
-        .headers()
-        .get("Idempotency-Key")
-        .and_then(|v| v.to_str().ok())
-        .map(|k| k.trim().to_owned())
-        .filter(|k| !k.is_empty() && k.len() <= 200);
-    if let Some(key) = idempotency.clone() {
-        let earlier = data
-            .db
-            .run(move |c| {
-                use schema::idempotency_keys::dsl as k;
-                let id: Option<i64> = k::idempotency_keys
-                    .filter(k::key.eq(key))
-                    .select(k::object_id)
-                    .first(c)
-                    .optional()?;
-                match id {
-                    Some(id) => Ok(objects::by_id(c, id)?.filter(|o| !o.is_deleted())),
-                    None => Ok(None),
-                }
-            })
-            .await?;
-        if let Some(post) = earlier {
+    let key = idempotency::key(&req);
+    let _one_at_a_time = match &key {
+        Some(_) => Some(idempotency::serialise().await),
+        None => None,
+    };
+    if let Some(key) = key.clone() {
+        if let Some(post) = idempotency::earlier(&data, key).await? {
             return Ok(HttpResponse::Ok().json(render_one(&data, post).await?));
         }
     }
@@ -135,28 +120,10 @@ pub async fn create(
         .str("language")
         .map(|l| l.trim().to_ascii_lowercase())
         .filter(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()));
-    let published = publish::publish(&data, new).await?;
-    let post = published.post;
-    let (id, key) = (post.id, idempotency);
-    let post = data
-        .db
-        .run(move |c| {
-            db::write(c, |c| {
-                if let Some(key) = key {
-                    use schema::idempotency_keys::dsl as k;
-                    diesel::insert_into(k::idempotency_keys)
-                        .values((
-                            k::key.eq(key),
-                            k::object_id.eq(id),
-                            k::created_at.eq(db::now()),
-                        ))
-                        .on_conflict_do_nothing()
-                        .execute(c)?;
-                }
-                objects::by_id(c, id)?.ok_or(Error::NotFound)
-            })
-        })
-        .await?;
+    let post = publish::publish(&data, new).await?.post;
+    if let Some(key) = key {
+        idempotency::remember(&data, key, post.id).await?;
+    }
     Ok(HttpResponse::Ok().json(render_one(&data, post).await?))
 }
 
