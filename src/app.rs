@@ -155,6 +155,7 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
             .wrap(actix_web::middleware::NormalizePath::new(
                 actix_web::middleware::TrailingSlash::Trim,
             ))
+            .wrap(actix_web::middleware::from_fn(routes::head::head_as_get))
             // Outermost, so that every response gets them.
             .wrap(actix_web::middleware::from_fn(
                 routes::headers::security_headers,

@@ -4,6 +4,7 @@
 //! shape.
 
 pub mod federation;
+pub mod head;
 pub mod headers;
 pub mod media;
 pub mod web;

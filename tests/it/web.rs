@@ -361,3 +361,20 @@ async fn every_html_page_carries_the_security_headers_once_and_other_answers_nos
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert!(res.headers().get("content-security-policy").is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_requests_are_answered_as_get_without_a_body() {
+    let app = crate::support::spawn_app().await;
+    let client = reqwest::Client::new();
+    for (path, status, kind) in [
+        ("/", 200, "text/html"),
+        ("/feed.atom", 200, "application/atom+xml"),
+        ("/nowhere", 404, "text/html"),
+    ] {
+        let res = client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), status, "{path}");
+        let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with(kind), "{path}: {content_type}");
+        assert!(res.bytes().await.unwrap().is_empty(), "{path}");
+    }
+}
