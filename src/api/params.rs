@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 /// Bodies other than uploads are capped at this size.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// What a multipart body may carry besides its file (the description, the focus…).
+const FORM_MARGIN: usize = 64 * 1024;
+
 /// An uploaded file.
 #[derive(Debug)]
 pub struct File {
@@ -45,8 +48,9 @@ impl Params {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
+        // An upload may be as large as the media limit; the form's other fields get a margin.
         let upload_limit = match crate::state::Data::extract(req).await {
-            Ok(data) => data.settings.media.max_bytes + 64 * 1024,
+            Ok(data) => data.settings.media.max_bytes,
             Err(_) => BODY_LIMIT,
         };
         if content_type.starts_with("multipart/form-data") {
@@ -113,7 +117,7 @@ impl Params {
                 let chunk =
                     chunk.map_err(|e| Error::BadRequest(format!("bad multipart body: {e}")))?;
                 total += chunk.len();
-                if total > limit {
+                if total > limit + FORM_MARGIN {
                     return Err(Error::PayloadTooLarge(limit));
                 }
                 bytes.extend_from_slice(&chunk);

@@ -212,3 +212,36 @@ async fn a_profile_edited_from_an_app_outlives_a_restart_and_is_in_the_actor_doc
         .unwrap()
         .contains(r#"href="https://example.org/""#));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_the_media_limit_gets_413_naming_the_limit() {
+    let app = spawn_app_with(&[("media.max_bytes", 4096.into())]).await;
+    let token = app
+        .app
+        .state()
+        .db
+        .run(|c| {
+            let scopes = perch::api::scopes::Scopes::parse("write")?;
+            perch::api::oauth::issue_token(c, None, &scopes, true)
+        })
+        .await
+        .unwrap()
+        .1;
+    let mut body =
+        b"--perch\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\
+                     Content-Type: image/png\r\n\r\n"
+            .to_vec();
+    body.extend(vec![0u8; 200_000]);
+    body.extend(b"\r\n--perch--\r\n");
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v2/media"))
+        .bearer_auth(&token)
+        .header("Content-Type", "multipart/form-data; boundary=perch")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "too large: the limit is 4096 bytes");
+}
