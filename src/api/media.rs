@@ -24,15 +24,20 @@ fn parse_focus(text: &str) -> ApiResult<String> {
     }
 }
 
+/// The request's `focus`, checked; `None` when not given.
+fn focus_param(params: &Params) -> ApiResult<Option<String>> {
+    match params.str("focus") {
+        Some(f) if !f.is_empty() => parse_focus(&f).map(Some),
+        _ => Ok(None),
+    }
+}
+
 pub async fn upload(data: Data, auth: Auth, mut params: Params) -> ApiResult<HttpResponse> {
     auth.require("write:media")?;
     let file = params
         .take_file("file")
         .ok_or_else(|| ApiError::unprocessable("Validation failed: File can't be blank"))?;
-    let focus = match params.str("focus") {
-        Some(f) if !f.is_empty() => Some(parse_focus(&f)?),
-        _ => None,
-    };
+    let focus = focus_param(&params)?;
     let stored =
         services::media::upload(data.app_data(), file.bytes, params.str("description")).await?;
     let stored = match focus {
@@ -101,22 +106,10 @@ pub async fn update(
     auth.require("write:media")?;
     let m = own(&data, &id).await?;
     let description = match params.str("description") {
-        Some(d) => {
-            let d = d.trim().to_owned();
-            if d.chars().count() > services::media::MAX_DESCRIPTION_CHARS {
-                return Err(ApiError::unprocessable(format!(
-                    "the description is longer than {} characters",
-                    services::media::MAX_DESCRIPTION_CHARS
-                )));
-            }
-            Some(Some(d).filter(|d| !d.is_empty()))
-        }
+        Some(d) => Some(services::media::alt_text(Some(d))?),
         None => None,
     };
-    let focus = match params.str("focus") {
-        Some(f) if !f.is_empty() => Some(parse_focus(&f)?),
-        _ => None,
-    };
+    let focus = focus_param(&params)?;
     let updated = set(&data, m.id, description, focus).await?;
     Ok(HttpResponse::Ok().json(media::render(data.app_data(), &updated)))
 }

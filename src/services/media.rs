@@ -61,7 +61,7 @@ pub async fn upload(
 }
 
 /// Trimmed alt text, `None` when blank; an error past the limit.
-fn alt_text(description: Option<String>) -> Result<Option<String>> {
+pub fn alt_text(description: Option<String>) -> Result<Option<String>> {
     let Some(text) = description.map(|d| d.trim().to_owned()) else {
         return Ok(None);
     };

@@ -20,6 +20,20 @@ fn python() -> PathBuf {
     path
 }
 
+/// A token of the author's with `scopes`, as `perch token create` makes them.
+async fn token_for(app: &TestApp, scopes: &'static str) -> String {
+    app.app
+        .state()
+        .db
+        .run(move |c| {
+            let scopes = perch::api::scopes::Scopes::parse(scopes)?;
+            perch::api::oauth::issue_token(c, None, &scopes, true)
+        })
+        .await
+        .unwrap()
+        .1
+}
+
 fn set_password(app: &TestApp, password: &str) {
     setup::set_password(&app.app.state().db, password).expect("password");
 }
@@ -177,17 +191,7 @@ async fn a_token_from_perch_token_create_works_within_its_scopes_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_edited_from_an_app_outlives_a_restart_and_is_in_the_actor_document() {
     let app = crate::support::spawn_app().await;
-    let token = app
-        .app
-        .state()
-        .db
-        .run(|c| {
-            let scopes = perch::api::scopes::Scopes::parse("read write")?;
-            perch::api::oauth::issue_token(c, None, &scopes, true)
-        })
-        .await
-        .unwrap()
-        .1;
+    let token = token_for(&app, "read write").await;
     let res = reqwest::Client::new()
         .patch(app.url("/api/v1/accounts/update_credentials"))
         .bearer_auth(&token)
@@ -216,17 +220,7 @@ async fn a_profile_edited_from_an_app_outlives_a_restart_and_is_in_the_actor_doc
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_over_the_media_limit_gets_413_naming_the_limit() {
     let app = spawn_app_with(&[("media.max_bytes", 4096.into())]).await;
-    let token = app
-        .app
-        .state()
-        .db
-        .run(|c| {
-            let scopes = perch::api::scopes::Scopes::parse("write")?;
-            perch::api::oauth::issue_token(c, None, &scopes, true)
-        })
-        .await
-        .unwrap()
-        .1;
+    let token = token_for(&app, "write").await;
     let mut body =
         b"--perch\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\
                      Content-Type: image/png\r\n\r\n"
