@@ -13,6 +13,30 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s tests/client/requirements.txt "$venv/
   cp tests/client/requirements.txt "$venv/requirements.txt"
 fi
 export PERCH_PYTHON="$PWD/$venv/bin/python"
+# The interop suite (tests/it/interop.rs) runs independent ActivityPub servers beside perch: one
+# built on Fedify (npm packages pinned in tests/interop/fedify/package-lock.json, installed with
+# `npm ci` into its gitignored node_modules) and one built on bovine (pinned in
+# tests/interop/bovine/requirements.txt, in a venv under target/). Each is redone only when its
+# pins change. Node.js 20 or newer and npm must be on PATH.
+command -v node >/dev/null && command -v npm >/dev/null || {
+  echo "tests/run.sh: the interop suite needs Node.js (>= 20) and npm on PATH" >&2
+  exit 1
+}
+fedify=tests/interop/fedify
+if ! cmp -s "$fedify/package-lock.json" "$fedify/node_modules/.perch-lock"; then
+  (cd "$fedify" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$fedify/package-lock.json" "$fedify/node_modules/.perch-lock"
+fi
+export PERCH_NODE="$(command -v node)"
+interop_venv=target/interop-venv
+if [ ! -x "$interop_venv/bin/python" ] \
+  || ! cmp -s tests/interop/bovine/requirements.txt "$interop_venv/requirements.txt"; then
+  python3 -m venv "$interop_venv"
+  "$interop_venv/bin/pip" install --quiet --disable-pip-version-check \
+    -r tests/interop/bovine/requirements.txt
+  cp tests/interop/bovine/requirements.txt "$interop_venv/requirements.txt"
+fi
+export PERCH_BOVINE_PYTHON="$PWD/$interop_venv/bin/python"
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked

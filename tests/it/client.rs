@@ -7,21 +7,11 @@ use perch::services::setup;
 use std::{path::PathBuf, time::Duration};
 
 fn python() -> PathBuf {
-    let path = std::env::var_os("PERCH_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/pyvenv/bin/python")
-        });
-    assert!(
-        path.exists(),
-        "{} is missing: run `bash tests/run.sh`, which creates the venv with Mastodon.py",
-        path.display()
-    );
-    path
+    crate::support::venv_python("PERCH_PYTHON", "pyvenv", "Mastodon.py")
 }
 
 /// A token of the author's with `scopes`, as `perch token create` makes them.
-async fn token_for(app: &TestApp, scopes: &'static str) -> String {
+pub(crate) async fn token_for(app: &TestApp, scopes: &'static str) -> String {
     app.app
         .state()
         .db

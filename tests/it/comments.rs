@@ -16,7 +16,7 @@ use perch::{
 };
 use serde_json::{json, Value};
 
-async fn stored(at: &TestApp, ap_id: &str) -> Option<DbObject> {
+pub(crate) async fn stored(at: &TestApp, ap_id: &str) -> Option<DbObject> {
     let id = ap_id.to_owned();
     at.query(move |c| objects::by_ap_id(c, &id)).await
 }
@@ -63,7 +63,7 @@ fn reply_from(remote: &Remote, n: u32, parent: &str, content: &str) -> Value {
     })
 }
 
-async fn page(url: &str) -> String {
+pub(crate) async fn page(url: &str) -> String {
     let res = http()
         .get(url)
         .header("accept", "text/html")

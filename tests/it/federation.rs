@@ -12,14 +12,7 @@ use perch::{
 
 /// The state of `who`'s follow as seen from `at` (`direction` from `at`'s side).
 async fn follow_state(at: &TestApp, who: &TestApp, direction: &'static str) -> Option<String> {
-    let id = who.actor_url();
-    at.query(move |c| {
-        let Some(actor) = actors::by_ap_id(c, &id)? else {
-            return Ok(None);
-        };
-        Ok(follows::get(c, actor.id, direction)?.map(|f| f.state))
-    })
-    .await
+    crate::support::follow_state(at, &who.actor_url(), direction).await
 }
 
 async fn stored_object(at: &TestApp, ap_id: &str) -> Option<DbObject> {

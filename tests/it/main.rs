@@ -17,6 +17,7 @@ mod fetch_bounds;
 mod fixtures;
 mod fuzz;
 mod import;
+mod interop;
 pub mod media;
 mod message_signatures;
 mod posts;

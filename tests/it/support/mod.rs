@@ -148,6 +148,35 @@ pub async fn following(follower: &TestApp, author: &TestApp) {
     .await;
 }
 
+/// The Python of the venv `tests/run.sh` makes at `target/{venv}` (or `$var`), with `what`
+/// installed; fails loudly when it is missing.
+pub fn venv_python(var: &str, venv: &str, what: &str) -> std::path::PathBuf {
+    let path = std::env::var_os(var)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("target/{venv}/bin/python"))
+        });
+    assert!(
+        path.exists(),
+        "{} is missing: run `bash tests/run.sh`, which creates the venv with {what}",
+        path.display()
+    );
+    path
+}
+
+/// The state of the follow between `at` and the actor `ap_id` (`direction` from `at`'s side).
+pub async fn follow_state(at: &TestApp, ap_id: &str, direction: &'static str) -> Option<String> {
+    let id = ap_id.to_owned();
+    at.query(move |c| {
+        let Some(actor) = perch::db::queries::actors::by_ap_id(c, &id)? else {
+            return Ok(None);
+        };
+        Ok(perch::db::queries::follows::get(c, actor.id, direction)?.map(|f| f.state))
+    })
+    .await
+}
+
 /// GETs `url` as ActivityPub JSON: the status and the body (`null` if not JSON).
 pub async fn get_json(url: &str) -> (u16, serde_json::Value) {
     let res = http()
