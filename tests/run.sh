@@ -18,10 +18,10 @@ export PERCH_PYTHON="$PWD/$venv/bin/python"
 # `npm ci` into its gitignored node_modules) and one built on bovine (pinned in
 # tests/interop/bovine/requirements.txt, in a venv under target/). Each is redone only when its
 # pins change. Node.js 20 or newer and npm must be on PATH.
-command -v node >/dev/null && command -v npm >/dev/null || {
-  echo "tests/run.sh: the interop suite needs Node.js (>= 20) and npm on PATH" >&2
+if ! command -v npm >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0] < 20))'; then
+  echo "tests/run.sh: the interop suite needs Node.js 20 or newer and npm on PATH" >&2
   exit 1
-}
+fi
 fedify=tests/interop/fedify
 if ! cmp -s "$fedify/package-lock.json" "$fedify/node_modules/.perch-lock"; then
   (cd "$fedify" && npm ci --no-audit --no-fund --loglevel=error)

@@ -156,6 +156,37 @@ impl Peer {
         }
     }
 
+    /// POSTs an unsigned Like "from" `actor` to the peer's shared inbox and checks that the
+    /// peer records it as not verified. Gives the peer's answer.
+    async fn refuses_unsigned(&self, actor: &str) -> u16 {
+        let id = format!("{actor}/likes/forged");
+        let like = json!({ "@context": "https://www.w3.org/ns/activitystreams", "id": id,
+            "type": "Like", "actor": actor, "object": self.actor });
+        let inbox = self
+            .actor
+            .replace(&format!("/users/{}", self.user()), "/inbox");
+        let res = http()
+            .post(inbox)
+            .header("content-type", "application/activity+json")
+            .body(like.to_string())
+            .send()
+            .await
+            .unwrap();
+        let answered = res.status().as_u16();
+        let record = eventually("the peer records the unsigned POST", || async {
+            let status = self.status().await;
+            let received = status["received"].as_array().unwrap().clone();
+            received.into_iter().find(|r| r["id"] == id.as_str())
+        })
+        .await;
+        assert_eq!(record["verified"], false, "{record:#}");
+        answered
+    }
+
+    fn user(&self) -> &str {
+        self.handle.split('@').next().unwrap()
+    }
+
     async fn followers(&self) -> Vec<String> {
         serde_json::from_value(self.status().await["followers"].clone()).unwrap()
     }
@@ -200,6 +231,12 @@ async fn federate_with(software: Software) -> (Vec<String>, Value) {
         let me = me.clone();
         move |r: &Value| r["type"] == kind && r["actor"] == me.as_str()
     };
+
+    // First, that its records mean something: an unsigned POST claiming to be perch's is
+    // recorded as not verified (and, but for the lazy verifier, refused).
+    let answered = peer.refuses_unsigned(&me).await;
+    let lazy = matches!(software, Software::LazyBovine);
+    assert_eq!(answered, if lazy { 202 } else { 401 });
 
     // The peer follows perch, and verifies perch's Accept.
     peer.call("follow", json!({ "actor": me })).await;
