@@ -8,7 +8,8 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 
-// Fedify 2 is written for Node 22, which has a global navigator; Node 20 needs this stand-in.
+// Fedify 2 wants Node 22: it reads the global `navigator` (Node 21+) on some paths, e.g. importing an
+// Ed25519 JWK, where Node 20 would throw a ReferenceError. This stand-in keeps Node 20 working.
 globalThis.navigator ??= { userAgent: `Node.js/${process.versions.node}` };
 const { createFederation, generateCryptoKeyPair, MemoryKvStore } = await import("@fedify/fedify");
 const {
