@@ -72,6 +72,10 @@ impl Instance {
                 settings.federation.inbox_rate_per_minute,
                 Duration::from_secs(60),
             )),
+            inbox_address_limit: Arc::new(crate::ratelimit::Limiter::new(
+                settings.federation.inbox_rate_per_address_per_minute,
+                Duration::from_secs(60),
+            )),
         };
         let config = FederationConfig::builder()
             .domain(settings.server.domain.clone())

@@ -104,10 +104,16 @@ pub struct Federation {
     pub fetch_timeout_seconds: u64,
     /// Whether incoming RFC 9421 signatures are read (otherwise only draft-cavage).
     pub accept_rfc9421: bool,
+    /// Servers (`host[:port]`) that are sent RFC 9421 signatures from the start; every other
+    /// server gets draft-cavage until it shows that it verifies RFC 9421.
+    #[serde(default)]
+    pub rfc9421_hosts: Vec<String>,
     /// Whether GETs of the author's objects and collections must be signed.
     pub authorized_fetch: bool,
     /// Inbox POSTs taken per minute from one remote server (0: no limit).
     pub inbox_rate_per_minute: u32,
+    /// Inbox POSTs taken per minute from one client address, before verification (0: no limit).
+    pub inbox_rate_per_address_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,7 +6,9 @@
 //! bugs) are logged in full and answered as a bare 500, so internals never leak to the network.
 //! Input from the network is never a reason to panic: it is a `BadRequest`, `Unauthorized`,
 //! `Forbidden` or `PayloadTooLarge` with a message saying what was wrong; a client over a rate
-//! limit gets `TooManyRequests` (429 with `Retry-After`).
+//! limit gets `TooManyRequests` (429 with `Retry-After`). Text that came from another server
+//! (a fetched document, its parse error) never goes into an answer: such errors are answered
+//! with the status's own reason and logged at debug.
 
 use actix_web::{http::StatusCode, HttpResponse, ResponseError};
 
@@ -29,6 +31,10 @@ pub enum Error {
     /// Over a rate limit; the number is the seconds to wait (sent as `Retry-After`).
     #[error("too many requests: try again in {0} s")]
     TooManyRequests(u64),
+    /// Something this request needs from another server is out of reach for now (a timeout,
+    /// a 5xx): 503 with `Retry-After`, so that the sender retries rather than drops it.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     /// A file given to `perch import` that cannot be read as what it claims to be.
     #[error("{file}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
     Import {
@@ -60,6 +66,9 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The `Retry-After` of a 503 [`Error::Unavailable`], in seconds.
+pub const UNAVAILABLE_RETRY_AFTER: u64 = 60;
+
 impl Error {
     pub fn internal(e: impl std::fmt::Display) -> Error {
         Error::Internal(e.to_string())
@@ -69,6 +78,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Error::TooManyRequests(secs) => Some(*secs),
+            Error::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER),
             _ => None,
         }
     }
@@ -97,6 +107,13 @@ impl From<tokio::task::JoinError> for Error {
     }
 }
 
+fn fixed_reason(status: StatusCode) -> String {
+    status
+        .canonical_reason()
+        .unwrap_or("internal error")
+        .to_owned()
+}
+
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
         use activitypub_federation::error::Error as Fed;
@@ -108,6 +125,7 @@ impl ResponseError for Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Unprocessable(_) | Error::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Federation(e) => match **e {
                 Fed::NotFound => StatusCode::NOT_FOUND,
@@ -125,14 +143,19 @@ impl ResponseError for Error {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let text = if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
-            status
-                .canonical_reason()
-                .unwrap_or("internal error")
-                .to_owned()
-        } else {
-            self.to_string()
+        let text = match self {
+            Error::Unavailable(_) => self.to_string(),
+            // The crate's errors may carry what another server sent (a fetched body): logged,
+            // never echoed.
+            Error::Federation(_) | Error::Json(_) | Error::Http(_) => {
+                tracing::debug!(error = %self, "answered with a fixed reason");
+                fixed_reason(status)
+            }
+            _ if status.is_server_error() => {
+                tracing::error!(error = %self, "request failed");
+                fixed_reason(status)
+            }
+            _ => self.to_string(),
         };
         let mut response = HttpResponse::build(status);
         if let Some(after) = self.retry_after() {

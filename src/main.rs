@@ -84,7 +84,8 @@ enum Command {
         action: Option<FollowersCommand>,
     },
     /// Show the delivery queue per inbox (pending, retrying, delivered, dead, or held while
-    /// its server is unreachable), then the servers that are failing or unreachable
+    /// its server is unreachable), the servers that are failing or unreachable, and the
+    /// signature format each server is sent (with the evidence for it)
     Deliveries,
     /// Write a consistent copy of the database to FILE (safe while perch serve runs)
     Backup { file: PathBuf },
@@ -493,6 +494,21 @@ async fn run(cli: Cli) -> Result<()> {
                     ),
                 }
             }
+            let formats = instance
+                .state()
+                .db
+                .run(queries::signature_formats::all)
+                .await?;
+            for k in formats {
+                println!(
+                    "signatures to {}: {} ({} {})",
+                    k.host,
+                    k.format,
+                    k.evidence,
+                    k.checked_at.format("%Y-%m-%d %H:%M:%S UTC")
+                );
+            }
+            println!("signatures to every other server: cavage");
             Ok(())
         }
     }

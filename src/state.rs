@@ -22,6 +22,9 @@ pub struct AppState {
     pub limits: Arc<crate::api::limits::Limits>,
     /// Inbox POSTs per remote server (`federation.inbox_rate_per_minute`).
     pub inbox_limit: Arc<Limiter>,
+    /// Inbox POSTs per client address, before verification
+    /// (`federation.inbox_rate_per_address_per_minute`).
+    pub inbox_address_limit: Arc<Limiter>,
 }
 
 /// The one local actor, loaded once at start.

@@ -1,13 +1,13 @@
 //! The signature header parser and its neighbours on arbitrary text: `Signature` parsing,
-//! the signing string and verification of what parsed, `Digest`, `Date`, and the sender's
-//! host that the rate limit reads. None may panic.
+//! the signing string and verification of what parsed, `Digest`, `Date`, and the whole
+//! pre-fetch reading of a request's signature (either format) that the inbox does before it
+//! fetches anything. None may panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use perch::apub::{
     inbox::IncomingRequest,
-    signatures::{self, SignatureHeader},
-    throttle,
+    signatures::{self, IncomingSignature, SignatureHeader},
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -27,5 +27,6 @@ fuzz_target!(|data: &[u8]| {
             ("signature-input".into(), text.to_string()),
         ],
     };
-    let _ = throttle::sender(&request);
+    let _ = IncomingSignature::read(&request, Some(data), true, chrono::Utc::now());
+    let _ = IncomingSignature::read(&request, None, false, chrono::Utc::now());
 });

@@ -149,9 +149,20 @@ fn unauthorized(e: impl std::fmt::Display) -> Error {
     Error::Unauthorized(e.to_string())
 }
 
-/// Receives one POST to an inbox. `Ok` means it was accepted (also a replay: a no-op).
-pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Result<()> {
-    crate::apub::throttle::check(&request, data)?;
+/// Receives one POST to an inbox from `client` (its address, for the rate limit before the
+/// signature is verified). `Ok` means it was accepted (also a replay: a no-op).
+///
+/// Everything that costs nothing is checked before anything is fetched: the signature's
+/// form, coverage, date and digest, the JSON, that the request was addressed to us, that the
+/// key is on the actor's own server, and blocks. Only then is the actor fetched (a signed GET
+/// in the author's name), and what comes back is never echoed in the answer.
+pub async fn receive(
+    request: IncomingRequest,
+    client: &str,
+    body: &[u8],
+    data: &Data,
+) -> Result<()> {
+    crate::apub::throttle::before_verification(client, data)?;
     let signature = IncomingSignature::read(
         &request,
         Some(body),
@@ -159,6 +170,7 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
         Utc::now(),
     )
     .map_err(unauthorized)?;
+    addressed_to_us(&request, data)?;
 
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| Error::BadRequest(format!("body is not JSON: {e}")))?;
@@ -179,22 +191,20 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
             "activities by the local actor are not taken from the network",
         ));
     }
-
-    let blocked = {
-        let (actor, host) = (actor_id.to_string(), signatures::host_of(&actor_id));
-        data.db
-            .run(move |c| crate::db::queries::blocks::is_blocked(c, &actor, &host))
-            .await?
-    };
-    if blocked {
-        return Err(Error::Forbidden(
-            "this actor or its server is blocked here".into(),
-        ));
-    }
     if is_self_delete_of_stranger(&value, &actor_id, data).await? {
         return Ok(());
     }
+    key_on_actors_server(&signature, &actor_id)?;
+    // The verified actor must be this very id (below), so this is the check on the verified id.
+    refuse_blocked(&actor_id, data).await?;
     let actor = verified_actor(&request, &signature, &actor_id, data).await?;
+    if actor.ap_id != actor_id.as_str() {
+        tracing::debug!(claimed = %actor_id, fetched = %actor.ap_id, "the actor document has another id");
+        return Err(unauthorized(
+            "the signing actor is not the activity's actor",
+        ));
+    }
+    crate::apub::throttle::after_verification(&actor, data)?;
     if let Err(e) = crate::delivery::reachability::heard_from(data, &actor).await {
         tracing::warn!(error = %e, "cannot record that a server answers");
     }
@@ -233,6 +243,51 @@ pub async fn receive(request: IncomingRequest, body: &[u8], data: &Data) -> Resu
     Ok(())
 }
 
+/// The request was sent to us: its `Host` is our domain (a signature made for another
+/// server's inbox is not one made for ours). RFC 9421 signatures cover `@target-uri`, which
+/// is rebuilt from our own base URL, so a foreign one fails there too.
+pub(crate) fn addressed_to_us(request: &IncomingRequest, data: &Data) -> Result<()> {
+    let ours = &data.settings.server.domain;
+    match request.header("host") {
+        Some(host) if host.eq_ignore_ascii_case(ours) => Ok(()),
+        // HTTP/2 carries `:authority` instead; actix does not show it as a header, and a
+        // draft-cavage signature over `host` then fails on its own.
+        None => Ok(()),
+        Some(other) => {
+            tracing::debug!(host = %other, "a request addressed to another host");
+            Err(unauthorized("the request is addressed to another host"))
+        }
+    }
+}
+
+/// The signing key is on the actor's own server: a key elsewhere cannot be the actor's, and
+/// fetching it would make us fetch whatever a stranger names.
+fn key_on_actors_server(signature: &IncomingSignature, actor_id: &Url) -> Result<()> {
+    let key = Url::parse(signature.key_id())
+        .map_err(|_| unauthorized("the signature's key id is not a URL"))?;
+    if signatures::host_of(&key) != signatures::host_of(actor_id)
+        || key.scheme() != actor_id.scheme()
+    {
+        return Err(unauthorized("the signing key is not on the actor's server"));
+    }
+    Ok(())
+}
+
+/// 403 when the actor or its server is blocked.
+pub(crate) async fn refuse_blocked(actor: &Url, data: &Data) -> Result<()> {
+    let (id, host) = (actor.to_string(), signatures::host_of(actor));
+    let blocked = data
+        .db
+        .run(move |c| crate::db::queries::blocks::is_blocked(c, &id, &host))
+        .await?;
+    if blocked {
+        return Err(Error::Forbidden(
+            "this actor or its server is blocked here".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Servers announce a deleted account to everyone they know with a `Delete` of the actor by
 /// itself. Its key can no longer be fetched; when we never stored the actor there is nothing
 /// to delete, so it is acknowledged without a fetch (as Mastodon does).
@@ -252,7 +307,8 @@ async fn is_self_delete_of_stranger(value: &Value, actor_id: &Url, data: &Data) 
 
 /// Fetches the actor and checks the signature against its key, which must be the actor's
 /// own. A key that does not match (rotated since we stored it) costs one refetch, at most
-/// once a minute per actor.
+/// once a minute per actor. A fetch that fails for now (timeout, 5xx) is a 503, so that the
+/// sender tries again later; what the other server sent is logged, never answered.
 pub(crate) async fn verified_actor(
     request: &IncomingRequest,
     signature: &IncomingSignature,
@@ -260,19 +316,18 @@ pub(crate) async fn verified_actor(
     data: &Data,
 ) -> Result<DbActor> {
     let object_id = ObjectId::<DbActor>::from(actor_id.clone());
-    let actor = object_id.dereference(data).await.map_err(|e| {
-        unauthorized(format!(
-            "cannot fetch the actor {actor_id} to check its key: {e}"
-        ))
-    })?;
+    let actor = object_id
+        .dereference(data)
+        .await
+        .map_err(|e| fetch_error(e, actor_id))?;
     let check = |actor: &DbActor| -> Result<(), signatures::SignatureError> {
         if signature.key_id() != actor.public_key_id {
             return Err(signatures::SignatureError::Invalid);
         }
         signature.verify(request, data.urls.base(), &actor.public_key_pem)
     };
-    match check(&actor) {
-        Ok(()) => Ok(actor),
+    let actor = match check(&actor) {
+        Ok(()) => actor,
         Err(first) => {
             let stale = db::now() - actor.fetched_at > chrono::Duration::minutes(1);
             if !stale {
@@ -281,20 +336,34 @@ pub(crate) async fn verified_actor(
             let fresh = object_id
                 .dereference_forced(data)
                 .await
-                .map_err(|e| unauthorized(format!("cannot refetch the actor {actor_id}: {e}")))?;
+                .map_err(|e| fetch_error(e, actor_id))?;
             check(&fresh).map_err(|e| key_error(e, signature, &fresh))?;
-            Ok(fresh)
+            fresh
         }
+    };
+    if let IncomingSignature::Rfc9421(_) = signature {
+        // Positive evidence that the server verifies RFC 9421 too (delivery::sign).
+        let host = signatures::host_of(actor_id);
+        crate::delivery::sign::evidence(data, host, SIGNED_RFC9421).await;
+    }
+    Ok(actor)
+}
+
+const SIGNED_RFC9421: &str = crate::db::queries::signature_formats::why::SIGNED;
+
+/// The answer to a failed actor fetch: fixed words, the detail in the log.
+fn fetch_error(e: Error, actor_id: &Url) -> Error {
+    tracing::debug!(actor = %actor_id, error = %e, "cannot fetch the signing actor");
+    if crate::apub::signed_fetch::is_transient(&e) {
+        Error::Unavailable("the signing actor's key cannot be fetched now")
+    } else {
+        unauthorized("cannot fetch the signing actor's key")
     }
 }
 
 fn key_error(e: signatures::SignatureError, sig: &IncomingSignature, actor: &DbActor) -> Error {
     if sig.key_id() != actor.public_key_id {
-        unauthorized(format!(
-            "the signing key {} is not the key of the actor {}",
-            sig.key_id(),
-            actor.ap_id
-        ))
+        unauthorized("the signing key is not the actor's key")
     } else {
         unauthorized(e)
     }

@@ -12,13 +12,10 @@
 
 use crate::{
     apub::{
-        inbox::verified_actor,
+        inbox::{addressed_to_us, refuse_blocked, verified_actor},
         signatures::{off_thread, IncomingRequest, IncomingSignature, RequestSigner},
     },
-    db::{
-        models::DbActor,
-        queries::{actors, blocks},
-    },
+    db::{models::DbActor, queries::actors},
     error::{Error, Result},
     state::Data,
 };
@@ -63,7 +60,38 @@ impl Middleware for SignGets {
                 req.headers_mut().insert(name, value);
             }
         }
-        next.run(req, extensions).await
+        let res = next.run(req, extensions).await?;
+        let status = res.status();
+        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            // Its body is an error page, not an object; and the caller may want to say
+            // "try again later" rather than "no such thing".
+            return Err(reqwest_middleware::Error::Middleware(anyhow::Error::new(
+                Unavailable(status.as_u16()),
+            )));
+        }
+        Ok(res)
+    }
+}
+
+/// A fetch answered 5xx or 429: the other server is in trouble for now.
+#[derive(Debug, thiserror::Error)]
+#[error("the server answered {0}")]
+pub struct Unavailable(pub u16);
+
+/// Whether a failed fetch may work later: a timeout, no connection, or a 5xx/429 answer.
+pub fn is_transient(e: &Error) -> bool {
+    use activitypub_federation::error::Error as Fed;
+    let Error::Federation(e) = e else {
+        return false;
+    };
+    match &**e {
+        Fed::Reqwest(e) | Fed::ReqwestMiddleware(reqwest_middleware::Error::Reqwest(e)) => {
+            e.is_timeout() || e.is_connect()
+        }
+        Fed::ReqwestMiddleware(reqwest_middleware::Error::Middleware(e)) => {
+            e.downcast_ref::<Unavailable>().is_some()
+        }
+        _ => false,
     }
 }
 
@@ -97,6 +125,7 @@ async fn signer(request: &IncomingRequest, data: &Data) -> Result<DbActor> {
     let settings = &data.settings.federation;
     let signature = IncomingSignature::read(request, None, settings.accept_rfc9421, Utc::now())
         .map_err(unauthorized)?;
+    addressed_to_us(request, data)?;
     let key = Url::parse(signature.key_id())
         .map_err(|_| unauthorized("the signature's key id is not a URL"))?;
     // A known key names its actor; otherwise the key's document is the actor's (Mastodon's
@@ -120,18 +149,4 @@ async fn signer(request: &IncomingRequest, data: &Data) -> Result<DbActor> {
     let actor_id = Url::parse(&actor.ap_id).map_err(Error::internal)?;
     refuse_blocked(&actor_id, data).await?;
     Ok(actor)
-}
-
-async fn refuse_blocked(actor: &Url, data: &Data) -> Result<()> {
-    let (id, host) = (actor.to_string(), crate::apub::signatures::host_of(actor));
-    let blocked = data
-        .db
-        .run(move |c| blocks::is_blocked(c, &id, &host))
-        .await?;
-    if blocked {
-        return Err(Error::Forbidden(
-            "this actor or its server is blocked here".into(),
-        ));
-    }
-    Ok(())
 }

@@ -258,6 +258,7 @@ diesel::table! {
         host -> Text,
         format -> Text,
         checked_at -> Timestamp,
+        evidence -> Text,
     }
 }
 

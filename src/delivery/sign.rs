@@ -1,23 +1,31 @@
-//! Signing a delivery, and the "double-knock": a POST is signed the RFC 9421 way first; when
-//! the server answers 400, 401 or 403 it is sent again at once signed the draft-cavage way.
-//! The format a server took is remembered by host (`signature_formats`), so later deliveries
-//! go straight to it; a server remembered as draft-cavage only is asked with RFC 9421 again
-//! after [`REPROBE_AFTER`]. Network errors and 5xx are the worker's to retry, not a reason
-//! to switch formats.
+//! Signing a delivery. Every server is sent draft-cavage signatures, which all of them verify,
+//! unless there is positive evidence that it verifies RFC 9421 (see
+//! `db::queries::signature_formats::why`): it signed to us that way, its actor advertises it,
+//! it asked with `Accept-Signature`, or the configuration names it (`rfc9421_hosts`).
+//!
+//! An answer's status is never such evidence: servers such as snac2 and Pixelfed answer 202
+//! to anything and verify afterwards, so a sender that learns from the status learns wrongly
+//! and loses every later delivery. A refusal, though, is evidence the other way: a server sent
+//! RFC 9421 that answers 400, 401 or 403 gets the same POST signed draft-cavage at once (the
+//! "double-knock"), and is remembered as draft-cavage for [`REFUSAL_KEPT`], during which no
+//! evidence turns it back. Network errors and 5xx are the worker's to retry.
 
 use crate::{
     apub::{
         signatures::{host_of, off_thread},
         ACTIVITY_JSON,
     },
-    db::{self, queries::signature_formats as formats},
+    db::{
+        self,
+        queries::signature_formats::{self as formats, why},
+    },
     state::AppState,
 };
 use chrono::Utc;
 use url::Url;
 
-/// How long a server is believed to take only draft-cavage before RFC 9421 is tried again.
-pub const REPROBE_AFTER: chrono::Duration = chrono::Duration::days(7);
+/// How long a refusal of RFC 9421 outweighs evidence that a server verifies it.
+pub const REFUSAL_KEPT: chrono::Duration = chrono::Duration::days(7);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -25,66 +33,96 @@ enum Format {
     Cavage,
 }
 
-impl Format {
-    fn name(self) -> &'static str {
-        match self {
-            Format::Rfc9421 => formats::RFC9421,
-            Format::Cavage => formats::CAVAGE,
-        }
-    }
-}
-
-/// POSTs `body` to `url` signed in the format the server takes (see the module doc).
+/// POSTs `body` to `url` signed in the format the server is known to verify (see the module
+/// doc).
 pub async fn post(
     state: &AppState,
     url: &Url,
     body: Vec<u8>,
 ) -> Result<reqwest::Response, reqwest::Error> {
     let host = host_of(url);
-    let known = {
-        let server = host.clone();
-        match state.db.run(move |c| formats::get(c, &server)).await {
-            Ok(known) => known,
-            Err(e) => {
-                tracing::warn!(error = %e, %host, "cannot read the signature format; trying RFC 9421");
-                None
-            }
-        }
-    };
-    let first = match &known {
-        Some((f, at)) if f == formats::CAVAGE && db::now() - *at < REPROBE_AFTER => Format::Cavage,
-        _ => Format::Rfc9421,
-    };
+    let first = format_for(state, &host).await;
     let res = send(state, url, &body, first).await?;
-    let (res, used) = if first == Format::Rfc9421 && refused_signature(res.status()) {
-        tracing::debug!(%host, status = %res.status(), "RFC 9421 signature refused; knocking again with draft-cavage");
-        (
-            send(state, url, &body, Format::Cavage).await?,
-            Format::Cavage,
-        )
-    } else {
-        (res, first)
-    };
-    let worked = res.status().is_success();
-    let changed = known.as_ref().map(|(f, _)| f.as_str()) != Some(used.name());
-    // A draft-cavage success after a refused RFC 9421 knock is rewritten too, so that the
-    // next probe waits another REPROBE_AFTER.
-    if worked && (changed || first != used) {
-        let name = used.name();
-        if let Err(e) = state
-            .db
-            .run(move |c| db::write(c, |c| formats::set(c, &host, name)))
-            .await
-        {
-            tracing::warn!(error = %e, "cannot remember a server's signature format");
+    match first {
+        Format::Rfc9421 if refused_signature(res.status()) => {
+            tracing::debug!(%host, status = %res.status(), "RFC 9421 signature refused; knocking again with draft-cavage");
+            let res = send(state, url, &body, Format::Cavage).await?;
+            if !refused_signature(res.status()) {
+                remember(state, host, formats::CAVAGE, why::REFUSED).await;
+            }
+            Ok(res)
+        }
+        Format::Cavage if asks_for_rfc9421(&res) => {
+            if refused_signature(res.status()) {
+                tracing::debug!(%host, status = %res.status(), "draft-cavage refused with Accept-Signature; knocking again with RFC 9421");
+                let res = send(state, url, &body, Format::Rfc9421).await?;
+                if !refused_signature(res.status()) {
+                    remember(state, host, formats::RFC9421, why::ASKED).await;
+                }
+                return Ok(res);
+            }
+            evidence(state, host, why::ASKED).await;
+            Ok(res)
+        }
+        _ => Ok(res),
+    }
+}
+
+/// Records positive evidence that `server` verifies RFC 9421 (unless it refused lately).
+pub async fn evidence(state: &AppState, server: String, why: &'static str) {
+    let result = state
+        .db
+        .run(move |c| {
+            // A read first: the evidence comes with most requests, the change rarely.
+            match formats::get(c, &server)? {
+                Some(k) if k.format == formats::RFC9421 => Ok(false),
+                _ => db::write(c, |c| {
+                    formats::evidence_for_rfc9421(c, &server, why, REFUSAL_KEPT)
+                }),
+            }
+        })
+        .await;
+    match result {
+        Ok(true) => tracing::debug!(why, "a server is now sent RFC 9421 signatures"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot record a server's signature format"),
+    }
+}
+
+async fn format_for(state: &AppState, host: &str) -> Format {
+    let configured = &state.settings.federation.rfc9421_hosts;
+    if configured.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return Format::Rfc9421;
+    }
+    let server = host.to_owned();
+    match state.db.run(move |c| formats::get(c, &server)).await {
+        Ok(Some(k)) if k.format == formats::RFC9421 => Format::Rfc9421,
+        Ok(_) => Format::Cavage,
+        Err(e) => {
+            tracing::warn!(error = %e, %host, "cannot read the signature format; signing draft-cavage");
+            Format::Cavage
         }
     }
-    Ok(res)
+}
+
+async fn remember(state: &AppState, host: String, format: &'static str, why: &'static str) {
+    if let Err(e) = state
+        .db
+        .run(move |c| db::write(c, |c| formats::set(c, &host, format, why)))
+        .await
+    {
+        tracing::warn!(error = %e, "cannot remember a server's signature format");
+    }
 }
 
 /// The answers a server gives to a signature it does not understand.
 fn refused_signature(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 400 | 401 | 403)
+}
+
+/// An `Accept-Signature` header (RFC 9421 §5.1) asks for an RFC 9421 signature.
+fn asks_for_rfc9421(res: &reqwest::Response) -> bool {
+    res.headers().contains_key("accept-signature")
 }
 
 async fn send(

@@ -128,6 +128,18 @@ async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
             .any(|l| l.starts_with(DELIVERED) && l.contains(&b.url("/inbox"))),
         "{queue}"
     );
+    // B's actor advertises RFC 9421, so B is signed to that way; everyone else draft-cavage.
+    assert!(
+        queue.contains(&format!(
+            "signatures to {}: rfc9421 (advertised",
+            b.domain()
+        )),
+        "{queue}"
+    );
+    assert!(
+        queue.contains("signatures to every other server: cavage"),
+        "{queue}"
+    );
 
     // A consistent copy while the server runs, and a check of the live database and keys.
     let copy = dir.path().join("backups/perch-copy.db");

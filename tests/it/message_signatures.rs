@@ -141,7 +141,7 @@ async fn forged_rfc_9421_requests_get_401_and_store_nothing() {
     // Another actor's key, for an activity that claims to be by this one.
     let bob = Remote::start("bob").await;
     let h = signed(&bob.signer, &inbox, &body, &all, now);
-    refused(post(h, &body).await, "is not the key of the actor").await;
+    refused(post(h, &body).await, "not on the actor's server").await;
 
     assert_eq!(
         followers(&app).await,

@@ -6,7 +6,10 @@ use crate::support::{
     spawn_app, TestApp,
 };
 use chrono::{Duration, Utc};
-use perch::db::{models::INCOMING, queries::follows};
+use perch::{
+    apub::signatures::RequestSigner,
+    db::{models::INCOMING, queries::follows},
+};
 use serde_json::Value;
 
 async fn nothing_stored(app: &TestApp) {
@@ -162,11 +165,23 @@ async fn bad_input_gets_a_clear_error_not_a_crash() {
         .post_signed(&inbox, &serde_json::json!({"id": format!("{gone}#delete"), "type": "Delete", "actor": gone, "object": gone}))
         .await;
     assert_eq!(res.status(), 202);
-    // Any other activity from an actor that cannot be fetched is refused.
-    let res = remote
-        .post_signed(&inbox, &serde_json::json!({"id": format!("{gone}/follow"), "type": "Follow", "actor": gone, "object": app.actor_url()}))
-        .await;
-    refused(res, "cannot fetch the actor").await;
+    // Any other activity claiming an actor on another server than its key is refused, with
+    // nothing fetched.
+    let follow = serde_json::json!({"id": format!("{gone}/follow"), "type": "Follow", "actor": gone, "object": app.actor_url()});
+    let res = remote.post_signed(&inbox, &follow).await;
+    refused(res, "not on the actor's server").await;
+    // With its key on its own server, which does not answer now, the sender is told to try
+    // again later (503), not that its signature is bad.
+    let signer =
+        RequestSigner::from_pem(&format!("{gone}#main-key"), &remote.private_key_pem).unwrap();
+    let bytes = serde_json::to_vec(&follow).unwrap();
+    let url = url::Url::parse(&inbox).unwrap();
+    let headers = signer.sign_post(&url, &bytes, "application/activity+json", Utc::now());
+    let res = send(&inbox, bytes, headers).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "60");
+    let text = res.text().await.unwrap();
+    assert!(text.contains("cannot be fetched now"), "{text}");
     nothing_stored(&app).await;
 }
 

@@ -1,8 +1,12 @@
 //! Actors: the local `Person` we serve, and remote actors fetched and kept up to date.
 
 use crate::{
-    apub::protocol::{Endpoints, Image, Person, PublicKey},
-    db::{self, models::*, queries::actors},
+    apub::protocol::{capabilities, Endpoints, Image, Person, PublicKey},
+    db::{
+        self,
+        models::*,
+        queries::{actors, signature_formats},
+    },
     domain::profile::Profile,
     error::Error,
     state::{AppState, Data},
@@ -44,8 +48,14 @@ impl traits::Object for DbActor {
     }
 
     async fn from_json(json: Person, data: &Data) -> Result<Self, Error> {
+        let advertises_rfc9421 = capabilities::implements_rfc9421(&json.generator);
         let new = remote_actor_row(json)?;
-        data.db.run(move |c| actors::upsert(c, &new)).await
+        let actor = data.db.run(move |c| actors::upsert(c, &new)).await?;
+        if advertises_rfc9421 {
+            let host = actor.domain.clone();
+            crate::delivery::sign::evidence(data, host, signature_formats::why::ADVERTISED).await;
+        }
+        Ok(actor)
     }
 }
 
@@ -151,5 +161,6 @@ pub fn local_person(actor: &DbActor, data: &AppState, profile: &Profile) -> Pers
         manually_approves_followers: Some(profile.locked),
         discoverable: Some(true),
         published: actor.published.map(|p| p.and_utc()),
+        generator: capabilities::generator(data.settings.federation.accept_rfc9421),
     }
 }

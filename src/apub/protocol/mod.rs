@@ -2,6 +2,7 @@
 //! Fields that other servers fill in many ways are read leniently.
 
 mod activities;
+pub mod capabilities;
 mod collections;
 mod objects;
 

@@ -47,6 +47,10 @@ pub struct Person {
     pub discoverable: Option<bool>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub published: Option<DateTime<Utc>>,
+    /// The software behind the actor and what it implements (FEP-844e; see
+    /// [`super::capabilities`]).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub generator: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

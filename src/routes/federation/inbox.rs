@@ -25,7 +25,8 @@ pub async fn personal(
 }
 
 async fn handle(req: HttpRequest, body: web::Bytes, data: Data) -> Result<HttpResponse> {
-    match receive(super::incoming(&req), &body, &data).await {
+    let client = crate::api::limits::client_address(&req);
+    match receive(super::incoming(&req), &client, &body, &data).await {
         Ok(()) => Ok(HttpResponse::Accepted().finish()),
         Err(e) => {
             if e.is_client_error() {

@@ -104,6 +104,7 @@ impl InboxHarness {
                 ("server.domain", DOMAIN.into()),
                 ("federation.http_fetch_limit", 0.into()),
                 ("federation.inbox_rate_per_minute", 0.into()),
+                ("federation.inbox_rate_per_address_per_minute", 0.into()),
             ],
         )
         .expect("settings");
@@ -153,7 +154,7 @@ impl InboxHarness {
             path_and_query: "/inbox".into(),
             headers,
         };
-        receive(request, body, &self.instance.data()).await
+        receive(request, "127.0.0.1", body, &self.instance.data()).await
     }
 
     /// The inbox path for `body` signed properly, now, by the known actor.

@@ -4,7 +4,7 @@
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use chrono::{DateTime, Utc};
-use perch::apub::signatures::RequestSigner;
+use perch::apub::signatures::{IncomingRequest, IncomingSignature, RequestSigner};
 use serde_json::{json, Value};
 use std::{
     collections::VecDeque,
@@ -20,6 +20,26 @@ pub struct Received {
     /// Set when the request was signed the RFC 9421 way.
     pub signature_input: Option<String>,
     pub body: Value,
+    /// The request as it came (headers in lower case), for verifying it afterwards.
+    pub request: IncomingRequest,
+    pub raw_body: Vec<u8>,
+}
+
+impl Received {
+    /// Whether the request's signature verifies with `public_key_pem` and covers what a
+    /// verifier requires (digest, date), as a server that verifies after answering would
+    /// find out later. `accept_rfc9421: false` is a server that reads only draft-cavage.
+    pub fn verifies(&self, public_key_pem: &str, base: &str, accept_rfc9421: bool) -> bool {
+        let Ok(sig) = IncomingSignature::read(
+            &self.request,
+            Some(&self.raw_body),
+            accept_rfc9421,
+            Utc::now(),
+        ) else {
+            return false;
+        };
+        sig.verify(&self.request, base, public_key_pem).is_ok()
+    }
 }
 
 /// Objects the remote serves at their ids (by path), as its own posts.
@@ -32,6 +52,8 @@ struct Inbox {
     fallback: Option<u16>,
     /// Answer 401 to RFC 9421 signatures, as a server that knows only draft-cavage does.
     cavage_only: bool,
+    /// Answer with an `Accept-Signature` header asking for RFC 9421 (as Fedify negotiates).
+    ask_for_rfc9421: bool,
 }
 
 pub struct Remote {
@@ -40,8 +62,11 @@ pub struct Remote {
     pub signer: RequestSigner,
     /// The actor's private key (PKCS#8 PEM), for tests that sign by hand.
     pub private_key_pem: String,
+    /// The base URL, `http://localhost:PORT`.
+    pub base: String,
     inbox: Arc<Mutex<Inbox>>,
     served: Served,
+    doc: Arc<Mutex<Value>>,
 }
 
 impl Remote {
@@ -66,6 +91,7 @@ impl Remote {
         });
         let inbox = Arc::new(Mutex::new(Inbox::default()));
         let served: Served = Arc::default();
+        let doc = Arc::new(Mutex::new(doc));
         let (doc2, inbox2, served2) = (doc.clone(), inbox.clone(), served.clone());
         let server = HttpServer::new(move || {
             let doc = doc2.clone();
@@ -86,7 +112,7 @@ impl Remote {
                 .route(
                     "/users/{name}",
                     web::get().to(move || {
-                        let doc = doc.clone();
+                        let doc = doc.lock().expect("lock").clone();
                         async move {
                             HttpResponse::Ok()
                                 .content_type("application/activity+json")
@@ -117,11 +143,19 @@ impl Remote {
                                 signature: header("signature"),
                                 signature_input,
                                 body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+                                request: perch::routes::federation::incoming(&req),
+                                raw_body: body.to_vec(),
                             });
-                            HttpResponse::build(
+                            let mut res = HttpResponse::build(
                                 actix_web::http::StatusCode::from_u16(status).expect("status"),
-                            )
-                            .finish()
+                            );
+                            if inbox.ask_for_rfc9421 {
+                                res.insert_header((
+                                    "accept-signature",
+                                    r#"sig1=("@method" "@target-uri" "content-digest")"#,
+                                ));
+                            }
+                            res.finish()
                         }
                     }),
                 )
@@ -137,8 +171,10 @@ impl Remote {
             key_id,
             signer,
             private_key_pem: keys.private_key.clone(),
+            base,
             inbox,
             served,
+            doc,
         }
     }
 
@@ -160,6 +196,20 @@ impl Remote {
     /// The answer once the script has run out (202 unless set).
     pub fn answer_always(&self, status: Option<u16>) {
         self.inbox.lock().expect("lock").fallback = status;
+    }
+
+    /// From now on, answer with `Accept-Signature`, asking for RFC 9421 signatures.
+    pub fn ask_for_rfc9421(&self) {
+        self.inbox.lock().expect("lock").ask_for_rfc9421 = true;
+    }
+
+    /// The actor document says (FEP-844e) that this server implements RFC 9421; call it
+    /// before perch first fetches the actor.
+    pub fn advertise_rfc9421(&self) {
+        self.doc.lock().expect("lock")["generator"] = json!({
+            "type": "Application",
+            "implements": [{"href": "https://datatracker.ietf.org/doc/html/rfc9421"}],
+        });
     }
 
     /// From now on, answer 401 to RFC 9421 signatures (draft-cavage ones are taken).
