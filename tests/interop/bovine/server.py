@@ -100,7 +100,7 @@ class Peer:
                 "actor": activity.get("actor"),
                 "object": obj if isinstance(obj, dict) else {"id": obj},
                 "verified": verified,
-                "signature": "rfc9421" if "signature-input" in request.headers else "draft-cavage",
+                "signature": signature_format(request.headers),
             }
         )
         if not verified:
@@ -170,6 +170,12 @@ class Peer:
             like = self.activities.like(body["object"], id=self.new_id("likes")).build()
             return await self.send(body["to"], like)
         raise web.HTTPNotFound()
+
+
+def signature_format(headers):
+    if "signature-input" in headers:
+        return "rfc9421"
+    return "draft-cavage" if "signature" in headers else None
 
 
 def json_response(data, status=200, content_type="application/json"):

@@ -195,7 +195,8 @@ const server = http.createServer(async (req, res) => {
   let json = null;
   if (req.method === "POST") {
     try { json = JSON.parse(body.toString()); } catch { json = {}; }
-    inFlight.set(json.id, headers.has("signature-input") ? "rfc9421" : "draft-cavage");
+    inFlight.set(json.id, headers.has("signature-input") ? "rfc9421"
+      : headers.has("signature") ? "draft-cavage" : null);
   }
   const response = await federation.fetch(request, { contextData: undefined });
   if (json && !handled.has(json.id)) {
