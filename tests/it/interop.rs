@@ -24,6 +24,8 @@ use std::{
 #[derive(Clone, Copy, Debug)]
 enum Software {
     Fedify,
+    /// Fedify signing draft-cavage first.
+    FedifyCavage,
     Bovine,
     LazyBovine,
 }
@@ -61,9 +63,12 @@ impl Peer {
     async fn start(software: Software) -> Peer {
         let dir = interop_dir();
         let mut command = match software {
-            Software::Fedify => {
+            Software::Fedify | Software::FedifyCavage => {
                 let mut c = Command::new(node());
                 c.arg("server.mjs").current_dir(dir.join("fedify"));
+                if matches!(software, Software::FedifyCavage) {
+                    c.arg("--draft-cavage");
+                }
                 c
             }
             Software::Bovine | Software::LazyBovine => {
@@ -402,12 +407,30 @@ async fn fedify_follows_comments_likes_edits_deletes_and_is_followed() {
     assert_eq!(formats, ["rfc9421"]);
     // Fedify knocks with RFC 9421 first and remembers the format a server took: perch
     // verified Fedify's RFC 9421 signatures (a refusal would have left draft-cavage here).
-    let remembered: Vec<&Value> = status["outgoing_spec"]
-        .as_object()
-        .unwrap()
+    assert_eq!(remembered_by_fedify(&status), ["rfc9421"], "{status:#}");
+}
+
+/// Without RFC 9421 from Fedify, perch has no evidence and signs draft-cavage, which Fedify
+/// verifies as well; and perch verifies Fedify's draft-cavage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fedify_signing_draft_cavage_gets_draft_cavage() {
+    let (formats, status) = federate_with(Software::FedifyCavage).await;
+    assert_eq!(formats, ["draft-cavage"]);
+    let remembered = remembered_by_fedify(&status);
+    assert_eq!(
+        remembered,
+        ["draft-cavage-http-signatures-12"],
+        "{status:#}"
+    );
+}
+
+/// The signature format Fedify remembers for perch (the one perch took from it).
+fn remembered_by_fedify(status: &Value) -> Vec<String> {
+    let specs = status["outgoing_spec"].as_object().unwrap();
+    specs
         .values()
-        .collect();
-    assert_eq!(remembered, [&json!("rfc9421")], "{status:#}");
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -20,7 +20,12 @@ const { Temporal } = await import("@js-temporal/polyfill");
 
 const USER = "alice";
 const kv = new MemoryKvStore();
-const federation = createFederation({ kv, allowPrivateAddress: true });
+// Fedify signs RFC 9421 first (and falls back to draft-cavage on a refusal); --draft-cavage turns
+// that round, so that a receiver sees only draft-cavage from it.
+const firstKnock = process.argv.includes("--draft-cavage")
+  ? "draft-cavage-http-signatures-12"
+  : "rfc9421";
+const federation = createFederation({ kv, allowPrivateAddress: true, firstKnock });
 const keys = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")];
 
 const received = []; // every inbox POST: what it was and whether Fedify verified it
