@@ -37,6 +37,7 @@ struct Peer {
     base: String,
     actor: String,
     handle: String,
+    shared_inbox: String,
 }
 
 fn interop_dir() -> PathBuf {
@@ -98,6 +99,7 @@ impl Peer {
             base: String::new(),
             actor: String::new(),
             handle: String::new(),
+            shared_inbox: String::new(),
         };
         let line = tokio::time::timeout(Duration::from_secs(60), first)
             .await
@@ -109,6 +111,7 @@ impl Peer {
         let field = |name: &str| ready[name].as_str().expect(name).to_owned();
         peer.base = format!("http://127.0.0.1:{}", ready["port"]);
         (peer.actor, peer.handle) = (field("actor"), field("handle"));
+        peer.shared_inbox = field("shared_inbox");
         peer
     }
 
@@ -167,11 +170,8 @@ impl Peer {
         let id = format!("{actor}/likes/forged");
         let like = json!({ "@context": "https://www.w3.org/ns/activitystreams", "id": id,
             "type": "Like", "actor": actor, "object": self.actor });
-        let inbox = self
-            .actor
-            .replace(&format!("/users/{}", self.user()), "/inbox");
         let res = http()
-            .post(inbox)
+            .post(&self.shared_inbox)
             .header("content-type", "application/activity+json")
             .body(like.to_string())
             .send()
@@ -186,10 +186,6 @@ impl Peer {
         .await;
         assert_eq!(record["verified"], false, "{record:#}");
         answered
-    }
-
-    fn user(&self) -> &str {
-        self.handle.split('@').next().unwrap()
     }
 
     async fn followers(&self) -> Vec<String> {
@@ -225,8 +221,8 @@ async fn home_timeline(perch: &TestApp, token: &str) -> Vec<String> {
         .collect()
 }
 
-/// Everything the brief asks of a peer, in order; each step waits on what the peer or perch
-/// recorded. Returns the signature formats the peer verified perch's POSTs in, and its status.
+/// The whole round with a peer, in order (FEDERATION.md, "Servers perch was tried against");
+/// each step waits on what the peer or perch recorded. Returns the signature formats the peer verified perch's POSTs in, and its status.
 async fn federate_with(software: Software) -> (Vec<String>, Value) {
     let perch = spawn_app().await;
     let peer = Peer::start(software).await;

@@ -1,7 +1,7 @@
 """A one-actor ActivityPub server built on bovine, for perch's interop tests (tests/it/interop.rs).
 
-It binds 127.0.0.1 on a free port, prints {"port": N, "actor", "handle"} on stdout, and calls
-itself localhost:N.
+It binds 127.0.0.1 on a free port, calls itself localhost:N, and prints
+{"port": N, "actor", "handle", "shared_inbox"} on stdout.
 bovine signs what it sends (BovineActor) and checks the HTTP signature of every inbox POST
 (bovine.crypto's SignatureChecker); it records each POST with whether bovine verified it.
 
@@ -228,7 +228,12 @@ async def main():
     runner = web.AppRunner(app_for(peer))
     await runner.setup()
     await web.SockSite(runner, sock).start()
-    ready = {"port": port, "actor": peer.actor_id, "handle": f"{USER}@localhost:{port}"}
+    ready = {
+        "port": port,
+        "actor": peer.actor_id,
+        "handle": f"{USER}@localhost:{port}",
+        "shared_inbox": peer.profile["endpoints"]["sharedInbox"],
+    }
     print(json.dumps(ready), flush=True)
     await asyncio.Event().wait()
 

@@ -1,6 +1,6 @@
 // A one-actor ActivityPub server built on Fedify, for perch's interop tests (tests/it/interop.rs).
-// It binds 127.0.0.1 on a free port, prints {"port": N, "actor", "handle"} on stdout, and calls
-// itself localhost:N.
+// It binds 127.0.0.1 on a free port, calls itself localhost:N, and prints
+// {"port": N, "actor", "handle", "shared_inbox"} on stdout.
 // Fedify verifies every inbox POST itself (signature verification is on): an activity reaches the
 // listener below only once Fedify has verified it, and the listener records it as verified.
 // The test drives it through /_test/* (JSON) and reads what it recorded at /_test/status.
@@ -219,5 +219,6 @@ server.listen(0, "127.0.0.1", () => {
   const { port } = server.address();
   origin = `http://localhost:${port}`;
   const actor = `${origin}/users/${USER}`;
-  console.log(JSON.stringify({ port, actor, handle: `${USER}@localhost:${port}` }));
+  const handle = `${USER}@localhost:${port}`;
+  console.log(JSON.stringify({ port, actor, handle, shared_inbox: `${origin}/inbox` }));
 });
