@@ -1,8 +1,12 @@
-//! Fan-out: how long from publishing a note until N follower instances on loopback have it,
-//! set against how fast this machine can make the RSA signatures that every delivery needs.
+//! Fan-out: how long from publishing a note until N follower instances on loopback have
+//! verified and stored it, set against how fast this machine can make the RSA signatures that
+//! every delivery needs.
 //!
 //! Run: `cargo bench --bench fanout` (release build; prints a table, asserts nothing).
 //! Every follower is a real perch instance (own SQLite file, own HTTP server) in this process.
+//! Each size runs twice: followers that verify RFC 9421 (and say so, so they are sent it) and
+//! followers that verify only draft-cavage (`accept_rfc9421 = false`, as snac2 and most
+//! servers), which must be sent draft-cavage from the first delivery.
 
 use perch::{
     app::{spawn, RunningApp},
@@ -10,7 +14,7 @@ use perch::{
     config::Settings,
     db::{
         models::*,
-        queries::{deliveries, follows},
+        queries::{deliveries, follows, objects},
     },
     domain::Visibility,
     services::{follow, publish},
@@ -55,7 +59,7 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
-async fn fanout(n: usize, sign_rate: f64) {
+async fn fanout(n: usize, sign_rate: f64, cavage_only: bool) {
     let root = tempfile::tempdir().expect("tempdir");
     let a = instance(
         &root.path().join("a"),
@@ -66,7 +70,14 @@ async fn fanout(n: usize, sign_rate: f64) {
     let mut followers = Vec::with_capacity(n);
     for i in 0..n {
         let dir = root.path().join(format!("f{i}"));
-        let f = instance(&dir, &[("database.pool_size", 2.into())]).await;
+        let f = instance(
+            &dir,
+            &[
+                ("database.pool_size", 2.into()),
+                ("federation.accept_rfc9421", (!cavage_only).into()),
+            ],
+        )
+        .await;
         follow::follow(&f.data(), &handle).await.expect("follow");
         followers.push(f);
     }
@@ -94,23 +105,48 @@ async fn fanout(n: usize, sign_rate: f64) {
     .await
     .expect("publish");
     let activity = note.activity.id;
-    loop {
-        let rows = a
-            .state()
-            .db
-            .run(move |c| deliveries::for_activity(c, activity))
-            .await
-            .expect("rows");
-        if rows.len() == n && rows.iter().all(|r| r.state == DELIVERED) {
-            break;
+    // Done when every follower has verified the signature and stored the note (a 2xx alone
+    // proves nothing).
+    let mut pending: Vec<&RunningApp> = followers.iter().collect();
+    while !pending.is_empty() {
+        let mut left = Vec::with_capacity(pending.len());
+        for f in pending {
+            let id = note.post.ap_id.clone();
+            let stored = f
+                .state()
+                .db
+                .run(move |c| objects::by_ap_id(c, &id))
+                .await
+                .expect("query");
+            if stored.is_none() {
+                left.push(f);
+            }
         }
-        assert!(Instant::now() < deadline, "deliveries did not finish");
-        tokio::time::sleep(Duration::from_millis(2)).await;
+        pending = left;
+        assert!(
+            Instant::now() < deadline,
+            "not every follower stored the note"
+        );
+        if !pending.is_empty() {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let rows = a
+        .state()
+        .db
+        .run(move |c| deliveries::for_activity(c, activity))
+        .await
+        .expect("rows");
+    let delivered = rows.iter().filter(|r| r.state == DELIVERED).count();
     let rate = n as f64 / elapsed;
+    let kind = if cavage_only {
+        "draft-cavage-only"
+    } else {
+        "RFC 9421"
+    };
     println!(
-        "{n:>4} follower instances: all delivered in {:>8.1} ms, {:>7.1} deliveries/s = {:>5.3} x the one-core signing limit",
+        "{n:>4} {kind:>17} followers: {n}/{n} verified and stored in {:>8.1} ms ({delivered} rows delivered), {:>7.1} deliveries/s = {:>5.3} x the one-core signing limit",
         elapsed * 1000.0,
         rate,
         rate / sign_rate
@@ -129,7 +165,9 @@ fn main() {
     let sign_rate = signing_rate();
     println!("RSA-2048 signing limit on this machine (one core): {sign_rate:.0} signatures/s");
     for n in SIZES {
-        runtime.block_on(fanout(n, sign_rate));
+        for cavage_only in [false, true] {
+            runtime.block_on(fanout(n, sign_rate, cavage_only));
+        }
     }
     println!(
         "peak RSS of this process (all instances together): {:.0} MiB",

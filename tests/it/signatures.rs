@@ -322,3 +322,37 @@ async fn an_actor_cannot_speak_for_an_object_on_another_server() {
         .await;
     assert!(stored.is_none(), "nothing of the forged post is kept");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_whose_server_answers_5xx_for_its_key_is_told_to_retry() {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    let app = spawn_app().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = HttpServer::new(|| {
+        App::new().default_service(web::to(|| async {
+            HttpResponse::ServiceUnavailable().body("<html>maintenance</html>")
+        }))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    let remote = Remote::start("unlucky").await;
+    let actor = format!("http://localhost:{port}/users/unlucky");
+    let signer =
+        RequestSigner::from_pem(&format!("{actor}#main-key"), &remote.private_key_pem).unwrap();
+    let follow = serde_json::json!({"id": format!("{actor}/follow/1"), "type": "Follow", "actor": actor, "object": app.actor_url()});
+    let bytes = serde_json::to_vec(&follow).unwrap();
+    let inbox = app.url("/inbox");
+    let url = url::Url::parse(&inbox).unwrap();
+    let headers = signer.sign_post(&url, &bytes, "application/activity+json", Utc::now());
+    let res = send(&inbox, bytes, headers).await;
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    let text = res.text().await.unwrap();
+    assert!(!text.contains("maintenance"), "{text}");
+    nothing_stored(&app).await;
+}
