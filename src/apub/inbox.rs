@@ -79,10 +79,7 @@ impl InboxActivity {
 }
 
 fn is_post(object: &Value) -> bool {
-    matches!(
-        object.get("type").and_then(Value::as_str),
-        Some("Note" | "Article" | "Page" | "Question")
-    )
+    protocol::is_content(object)
 }
 
 #[async_trait::async_trait]
@@ -266,10 +263,10 @@ pub(crate) async fn verified_actor(
         ))
     })?;
     let check = |actor: &DbActor| -> Result<(), signatures::SignatureError> {
-        if signature.key_id() != actor.public_key_id {
+        let Some(pem) = actor.key_pem(signature.key_id()) else {
             return Err(signatures::SignatureError::Invalid);
-        }
-        signature.verify(request, data.urls.base(), &actor.public_key_pem)
+        };
+        signature.verify(request, data.urls.base(), &pem)
     };
     match check(&actor) {
         Ok(()) => Ok(actor),
@@ -289,7 +286,7 @@ pub(crate) async fn verified_actor(
 }
 
 fn key_error(e: signatures::SignatureError, sig: &IncomingSignature, actor: &DbActor) -> Error {
-    if sig.key_id() != actor.public_key_id {
+    if actor.key_pem(sig.key_id()).is_none() {
         unauthorized(format!(
             "the signing key {} is not the key of the actor {}",
             sig.key_id(),

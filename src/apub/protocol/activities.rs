@@ -46,9 +46,9 @@ pub struct Create {
     pub id: Url,
     pub actor: Url,
     pub object: Note,
-    #[serde(default, deserialize_with = "super::objects::urls")]
+    #[serde(default, deserialize_with = "super::lenient::urls")]
     pub to: Vec<Url>,
-    #[serde(default, deserialize_with = "super::objects::urls")]
+    #[serde(default, deserialize_with = "super::lenient::urls")]
     pub cc: Vec<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,

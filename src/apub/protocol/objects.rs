@@ -1,5 +1,6 @@
 //! Actors and posts on the wire.
 
+use super::lenient::{self, values};
 use activitypub_federation::protocol::helpers::deserialize_skip_error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,13 @@ pub struct Person {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
-    pub preferred_username: String,
+    /// Missing at some servers: the handle then comes from WebFinger or the id.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferred_username: Option<String>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
@@ -26,20 +33,33 @@ pub struct Person {
     pub following: Option<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub endpoints: Option<Endpoints>,
-    pub public_key: PublicKey,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
+    /// One key, or several (the one a signature names is used).
+    #[serde(
+        default,
+        deserialize_with = "lenient::each",
+        serialize_with = "lenient::one_or_many"
+    )]
+    pub public_key: Vec<PublicKey>,
+    /// FEP-521a keys (`Multikey` with `publicKeyMultibase`); perch verifies the RSA ones.
+    #[serde(
+        default,
+        deserialize_with = "values",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub assertion_method: Vec<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient::picture")]
     pub icon: Option<Image>,
     /// The header picture.
     #[serde(
         default,
-        deserialize_with = "deserialize_skip_error",
+        deserialize_with = "lenient::picture",
         skip_serializing_if = "Option::is_none"
     )]
     pub image: Option<Image>,
     /// Profile fields (`PropertyValue`s).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachment: Vec<serde_json::Value>,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
+    #[serde(default, deserialize_with = "lenient::page_url")]
     pub url: Option<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub manually_approves_followers: Option<bool>,
@@ -78,19 +98,25 @@ fn image_type() -> String {
     "Image".into()
 }
 
-/// A `Note` or an `Article` (and, read leniently, a `Page` or a `Question`).
+/// A `Note` or an `Article` (and, read leniently, any of [`lenient::CONTENT_TYPES`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
-    #[serde(rename = "type")]
+    /// The first content type when `type` is a list (`["Note","Article"]`).
+    #[serde(rename = "type", deserialize_with = "lenient::kind")]
     pub kind: String,
     pub id: Url,
-    pub attributed_to: Url,
+    /// Its actors, people first; perch's own posts have one.
+    #[serde(
+        deserialize_with = "lenient::attribution",
+        serialize_with = "lenient::one_or_many"
+    )]
+    pub attributed_to: Vec<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub summary: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub content: String,
     #[serde(
         default,
@@ -98,10 +124,16 @@ pub struct Note {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_map: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
+    #[serde(default, deserialize_with = "lenient::page_url")]
     pub url: Option<Url>,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
-    pub in_reply_to: Option<Url>,
+    /// What it answers: the first of these that perch knows (an id, a `Link` or an embedded
+    /// object, whose content is never read).
+    #[serde(
+        default,
+        deserialize_with = "lenient::reply_targets",
+        serialize_with = "lenient::one_or_many"
+    )]
+    pub in_reply_to: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub published: Option<DateTime<Utc>>,
     #[serde(
@@ -124,28 +156,66 @@ pub struct Note {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub attachment: Vec<serde_json::Value>,
+    /// A `Question`'s options, one choice or several.
+    #[serde(
+        default,
+        deserialize_with = "values",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub one_of: Vec<serde_json::Value>,
+    #[serde(
+        default,
+        deserialize_with = "values",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub any_of: Vec<serde_json::Value>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub voters_count: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_time: Option<DateTime<Utc>>,
 }
 
-/// A list of JSON objects that may come as one object, an array, or null.
-/// (activitypub_federation's `deserialize_one_or_many` would keep a whole array as one `Value`.)
-fn values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<serde_json::Value>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Array(items) => items,
-        serde_json::Value::Null => Vec::new(),
-        one => vec![one],
-    })
-}
-
-/// Recipients: one or many; an entry that is not a URL is skipped rather than failing the
-/// whole object.
-pub(crate) fn urls<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {
-    Ok(values(d)?
-        .iter()
-        .filter_map(crate::apub::protocol::id_of)
-        .collect())
-}
+use lenient::urls;
 
 impl Note {
+    /// Its author: the first person it is attributed to.
+    pub fn author(&self) -> crate::error::Result<&Url> {
+        self.attributed_to
+            .first()
+            .ok_or_else(|| crate::error::Error::BadRequest("attributedTo names no actor".into()))
+    }
+
+    /// Whether `actor` is among those it is attributed to.
+    pub fn is_by(&self, actor: &Url) -> bool {
+        self.attributed_to.contains(actor)
+    }
+
+    /// The HTML to show: `content`, else the first `contentMap` entry, else the `name`.
+    pub fn body(&self) -> String {
+        if !self.content.trim().is_empty() {
+            return self.content.clone();
+        }
+        if let Some(text) = self
+            .content_map
+            .as_ref()
+            .and_then(|m| m.values().find(|t| !t.trim().is_empty()))
+        {
+            return text.clone();
+        }
+        match &self.name {
+            Some(name) => format!("<p>{}</p>", crate::domain::text::escape(name)),
+            None => String::new(),
+        }
+    }
+
     /// The language of the content, from `contentMap` (`{"en": "…"}`).
     pub fn language(&self) -> Option<String> {
         self.content_map
