@@ -21,7 +21,7 @@ fn python() -> PathBuf {
 }
 
 /// A token of the author's with `scopes`, as `perch token create` makes them.
-async fn token_for(app: &TestApp, scopes: &'static str) -> String {
+pub(crate) async fn token_for(app: &TestApp, scopes: &'static str) -> String {
     app.app
         .state()
         .db

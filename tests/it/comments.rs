@@ -63,7 +63,7 @@ fn reply_from(remote: &Remote, n: u32, parent: &str, content: &str) -> Value {
     })
 }
 
-async fn page(url: &str) -> String {
+pub(crate) async fn page(url: &str) -> String {
     let res = http()
         .get(url)
         .header("accept", "text/html")

@@ -22,5 +22,6 @@ mod message_signatures;
 mod posts;
 mod ratelimit;
 mod reachability;
+mod shapes;
 mod signatures;
 mod web;

@@ -42,6 +42,8 @@ pub struct Remote {
     pub private_key_pem: String,
     inbox: Arc<Mutex<Inbox>>,
     served: Served,
+    /// The actor document it serves (tests may reshape it before perch first fetches it).
+    doc: Arc<Mutex<Value>>,
 }
 
 impl Remote {
@@ -66,6 +68,7 @@ impl Remote {
         });
         let inbox = Arc::new(Mutex::new(Inbox::default()));
         let served: Served = Arc::default();
+        let doc = Arc::new(Mutex::new(doc));
         let (doc2, inbox2, served2) = (doc.clone(), inbox.clone(), served.clone());
         let server = HttpServer::new(move || {
             let doc = doc2.clone();
@@ -86,7 +89,7 @@ impl Remote {
                 .route(
                     "/users/{name}",
                     web::get().to(move || {
-                        let doc = doc.clone();
+                        let doc = doc.lock().expect("lock").clone();
                         async move {
                             HttpResponse::Ok()
                                 .content_type("application/activity+json")
@@ -139,17 +142,37 @@ impl Remote {
             private_key_pem: keys.private_key.clone(),
             inbox,
             served,
+            doc,
         }
+    }
+
+    /// Changes the actor document it serves (before perch has fetched it, or refetches it).
+    pub fn edit_actor(&self, edit: impl FnOnce(&mut Value)) {
+        edit(&mut self.doc.lock().expect("lock"));
+    }
+
+    /// The base URL of this remote server, `http://localhost:PORT`.
+    pub fn base(&self) -> String {
+        self.actor_id
+            .rsplit_once("/users/")
+            .expect("actor id")
+            .0
+            .to_owned()
+    }
+
+    /// Serves `body` as JSON at `path` (any query), as a WebFinger answer or another document.
+    pub fn serve_at(&self, path: &str, body: &Value) {
+        self.served
+            .lock()
+            .expect("lock")
+            .insert(path.to_owned(), body.clone());
     }
 
     /// Serves `object` at its own id, as the remote's post.
     pub fn serve(&self, object: &Value) {
         let id = object["id"].as_str().expect("an id");
         let path = url::Url::parse(id).expect("a URL").path().to_owned();
-        self.served
-            .lock()
-            .expect("lock")
-            .insert(path, object.clone());
+        self.serve_at(&path, object);
     }
 
     /// The next answers of the inbox, in order.
