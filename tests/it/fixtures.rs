@@ -1,6 +1,7 @@
-//! Replies as Mastodon, GoToSocial, Misskey, Pleroma (Akkoma) and Lemmy send them
-//! (tests/fixtures/<software>/create_reply.json, see their README): each parses, and each
-//! becomes a comment under the post it answers, with its content warning and attachments.
+//! Replies as Mastodon, GoToSocial, Misskey, Pleroma (Akkoma), Lemmy, PeerTube, Friendica,
+//! Hubzilla, WordPress, Ghost and Bridgy Fed send them (tests/fixtures/<software>/
+//! create_reply.json, see their README): each parses, and each becomes a comment under the
+//! post it answers, with its content warning and attachments.
 
 use crate::support::{eventually, remote::Remote, seed, spawn_app, TestApp};
 use perch::{
@@ -11,7 +12,19 @@ use perch::{
 };
 use serde_json::Value;
 
-const SOFTWARE: [&str; 5] = ["mastodon", "gotosocial", "misskey", "pleroma", "lemmy"];
+const SOFTWARE: [&str; 11] = [
+    "mastodon",
+    "gotosocial",
+    "misskey",
+    "pleroma",
+    "lemmy",
+    "peertube",
+    "friendica",
+    "hubzilla",
+    "wordpress",
+    "ghost",
+    "bridgy-fed",
+];
 
 fn fixture(software: &str) -> String {
     let path = format!(
@@ -53,7 +66,7 @@ fn every_fixture_parses_as_a_create_of_a_note() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn replies_from_five_kinds_of_server_become_comments() {
+async fn replies_from_eleven_kinds_of_server_become_comments() {
     let app = &spawn_app().await;
     let article = publish::article(&app.app.data(), seed::ARTICLE, Visibility::Public)
         .await
