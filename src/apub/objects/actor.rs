@@ -67,7 +67,7 @@ impl traits::Object for DbActor {
         };
         let keys = keys::of(&json)?;
         let (new, link) = remote_actor_row(json, username, &keys)?;
-        let other_keys = serde_json::to_string(&keys[1..])?;
+        let other_keys = serde_json::to_string(keys.get(1..).unwrap_or_default())?;
         data.db
             .run(move |c| {
                 crate::db::write(c, |c| {

@@ -34,6 +34,11 @@ pub fn link_or_id(v: &Value) -> Option<Url> {
     }
 }
 
+/// One id: a string, or an object with an `id`.
+pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<Url, D::Error> {
+    super::id_of(&Value::deserialize(d)?).ok_or_else(|| serde::de::Error::custom("not an id"))
+}
+
 /// `attributedTo`: actors, with people ahead of the groups and channels they post in
 /// (PeerTube names the account and its channel). At least one is needed.
 pub fn attribution<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {

@@ -234,7 +234,77 @@ impl Note {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn objects_are_read_in_the_shapes_servers_send() {
+        let note: super::Note = serde_json::from_value(json!({
+            "type": ["Note", "Article"],
+            "id": "https://a.example/v/1",
+            "attributedTo": [
+                {"type": "Group", "id": "https://a.example/c/channel"},
+                {"type": "Person", "id": "https://a.example/a/alice"}
+            ],
+            "inReplyTo": [{"type": "Link", "href": "https://b.example/1"},
+                          {"type": "Note", "id": "https://b.example/2", "content": "x"}],
+            "url": [{"type": "Link", "mediaType": "video/mp4", "href": "https://a.example/v/1.mp4"},
+                    {"type": "Link", "mediaType": "text/html", "href": "https://a.example/w/1"}],
+            "contentMap": {"en": "<p>hi</p>"},
+            "to": "https://www.w3.org/ns/activitystreams#Public"
+        }))
+        .unwrap();
+        assert_eq!(note.kind, "Note");
+        assert_eq!(note.author().unwrap().as_str(), "https://a.example/a/alice");
+        assert!(note.is_by(&"https://a.example/c/channel".parse().unwrap()));
+        let targets: Vec<&str> = note.in_reply_to.iter().map(|u| u.as_str()).collect();
+        assert_eq!(targets, ["https://b.example/1", "https://b.example/2"]);
+        assert_eq!(note.url.as_ref().unwrap().as_str(), "https://a.example/w/1");
+        assert_eq!(note.body(), "<p>hi</p>");
+        assert_eq!(note.to.len(), 1);
+
+        let create: super::super::Create = serde_json::from_value(json!({
+            "type": "Create", "id": "https://a.example/c/1",
+            "actor": {"type": "Person", "id": "https://a.example/a/alice"},
+            "object": {"type": "Note", "id": "https://a.example/1", "attributedTo": "https://a.example/a/alice"}
+        }))
+        .unwrap();
+        assert_eq!(create.actor.as_str(), "https://a.example/a/alice");
+
+        let none = serde_json::from_value::<super::Note>(json!({
+            "type": "Note", "id": "https://a.example/1", "attributedTo": []
+        }));
+        assert!(none.unwrap_err().to_string().contains("attributedTo"));
+    }
+
+    #[test]
+    fn actors_may_have_several_keys_and_pictures_in_any_shape() {
+        let person: super::Person = serde_json::from_value(json!({
+            "type": "Person",
+            "id": "https://a.example/u",
+            "inbox": "https://a.example/u/inbox",
+            "publicKey": [{"id": "https://a.example/u#k1", "owner": "https://a.example/u", "publicKeyPem": "a"},
+                          {"id": "https://a.example/u#k2", "owner": "https://a.example/u", "publicKeyPem": "b"},
+                          "https://a.example/u#k3"],
+            "icon": ["https://a.example/small.png", {"type": "Image", "url": "https://a.example/big.png"}],
+            "image": {"type": "Image", "url": {"type": "Link", "href": "https://a.example/h.png"}},
+            "url": {"type": "Link", "href": "https://a.example/@u"}
+        }))
+        .unwrap();
+        assert_eq!(person.preferred_username, None);
+        assert_eq!(person.public_key.len(), 2);
+        assert_eq!(
+            person.icon.unwrap().url.as_str(),
+            "https://a.example/small.png"
+        );
+        assert_eq!(
+            person.image.unwrap().url.as_str(),
+            "https://a.example/h.png"
+        );
+        assert_eq!(person.url.unwrap().as_str(), "https://a.example/@u");
+    }
+
     #[test]
     fn tags_and_attachments_come_as_arrays_or_alone() {
         let note = |extra: &str| -> super::Note {
