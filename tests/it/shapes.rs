@@ -260,6 +260,18 @@ async fn a_javascript_actor_url_reaches_neither_the_page_nor_the_api() {
         !found.to_string().to_lowercase().contains("javascript:"),
         "{found}"
     );
+    let token = crate::client::token_for(app, "read").await;
+    let id = account["id"].as_str().unwrap();
+    let res = http()
+        .get(app.url(&format!("/api/v1/accounts/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let account: Value = res.json().await.unwrap();
+    assert_eq!(account["url"], remote.actor_id.as_str(), "{account}");
+    assert!(!account.to_string().to_lowercase().contains("javascript:"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
