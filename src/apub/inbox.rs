@@ -79,10 +79,7 @@ impl InboxActivity {
 }
 
 fn is_post(object: &Value) -> bool {
-    matches!(
-        object.get("type").and_then(Value::as_str),
-        Some("Note" | "Article" | "Page" | "Question")
-    )
+    protocol::is_content(object)
 }
 
 #[async_trait::async_trait]
@@ -321,10 +318,10 @@ pub(crate) async fn verified_actor(
         .await
         .map_err(|e| fetch_error(e, actor_id))?;
     let check = |actor: &DbActor| -> Result<(), signatures::SignatureError> {
-        if signature.key_id() != actor.public_key_id {
+        let Some(pem) = actor.key_pem(signature.key_id()) else {
             return Err(signatures::SignatureError::Invalid);
-        }
-        signature.verify(request, data.urls.base(), &actor.public_key_pem)
+        };
+        signature.verify(request, data.urls.base(), &pem)
     };
     let actor = match check(&actor) {
         Ok(()) => actor,
@@ -351,18 +348,22 @@ pub(crate) async fn verified_actor(
 
 const SIGNED_RFC9421: &str = crate::db::queries::signature_formats::why::SIGNED;
 
-/// The answer to a failed actor fetch: fixed words, the detail in the log.
+/// The answer to a failed actor fetch: fixed words, the detail in the log. Our own checks of
+/// the document (`BadRequest`, fixed words naming the field) are passed on; nothing that came
+/// from the other server is.
 fn fetch_error(e: Error, actor_id: &Url) -> Error {
     tracing::debug!(actor = %actor_id, error = %e, "cannot fetch the signing actor");
-    if crate::apub::signed_fetch::is_transient(&e) {
-        Error::Unavailable("the signing actor's key cannot be fetched now")
-    } else {
-        unauthorized("cannot fetch the signing actor's key")
+    match e {
+        Error::BadRequest(ours) => unauthorized(format!("the signing actor is unusable: {ours}")),
+        e if crate::apub::signed_fetch::is_transient(&e) => {
+            Error::Unavailable("the signing actor's key cannot be fetched now")
+        }
+        _ => unauthorized("cannot fetch the signing actor's key"),
     }
 }
 
 fn key_error(e: signatures::SignatureError, sig: &IncomingSignature, actor: &DbActor) -> Error {
-    if sig.key_id() != actor.public_key_id {
+    if actor.key_pem(sig.key_id()).is_none() {
         unauthorized("the signing key is not the actor's key")
     } else {
         unauthorized(e)

@@ -27,9 +27,31 @@ pub struct DbActor {
     pub manually_approves_followers: bool,
     pub published: Option<NaiveDateTime>,
     pub fetched_at: NaiveDateTime,
+    /// Keys after the first, JSON `[{"id", "pem"}]` (see [`DbActor::key_pem`]).
+    pub other_keys: String,
+    /// Its `url` when that is on another server: shown, never looked up by.
+    pub link: Option<String>,
+}
+
+/// One of an actor's keys beyond the first, as `actors.other_keys` keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ActorKey {
+    pub id: String,
+    pub pem: String,
 }
 
 impl DbActor {
+    /// The PEM of the actor's key with this id, if the actor has published one.
+    pub fn key_pem(&self, key_id: &str) -> Option<String> {
+        if key_id == self.public_key_id {
+            return Some(self.public_key_pem.clone());
+        }
+        serde_json::from_str::<Vec<ActorKey>>(&self.other_keys)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|k| k.id == key_id)
+            .map(|k| k.pem)
+    }
     /// `user@domain`, as people write it.
     pub fn acct(&self) -> String {
         format!("{}@{}", self.username, self.domain)
@@ -117,6 +139,8 @@ pub struct DbObject {
     /// For a comment: `visible`, `pending` or `hidden`.
     pub moderation: Option<String>,
     pub language: Option<String>,
+    /// For a remote object, JSON: `link` (its `url` on another server) and `poll`.
+    pub extras: Option<String>,
 }
 
 impl DbObject {
@@ -151,6 +175,7 @@ pub struct NewObject {
     pub parent_id: Option<i64>,
     pub moderation: Option<String>,
     pub language: Option<String>,
+    pub extras: Option<String>,
 }
 
 /// An image (or other file) attached to a post.

@@ -22,6 +22,8 @@ diesel::table! {
         manually_approves_followers -> Bool,
         published -> Nullable<Timestamp>,
         fetched_at -> Timestamp,
+        other_keys -> Text,
+        link -> Nullable<Text>,
     }
 }
 
@@ -73,6 +75,7 @@ diesel::table! {
         parent_id -> Nullable<BigInt>,
         moderation -> Nullable<Text>,
         language -> Nullable<Text>,
+        extras -> Nullable<Text>,
     }
 }
 

@@ -60,7 +60,7 @@ pub async fn parent(data: &Data, target: &str, composed: &mut Composed) -> Resul
                 Error::Unprocessable(format!("`{target}` is neither a post here nor a URL"))
             })?;
             let note = fetch_object_http::<_, Note>(&url, data).await?.object;
-            let author = ObjectId::<DbActor>::from(note.attributed_to.clone())
+            let author = ObjectId::<DbActor>::from(note.author()?.clone())
                 .dereference(data)
                 .await?;
             (note.id.to_string(), None, vec![author])

@@ -64,41 +64,33 @@ pub async fn post(data: &Data, url: &Url, fetch: bool) -> Result<Option<DbObject
     if known.is_some() || !fetch || url.as_str().starts_with(data.urls.base()) {
         return Ok(known.filter(|o| !o.is_deleted()));
     }
-    let note = match fetch_object_http::<_, Note>(url, data).await {
+    let mut note = match fetch_object_http::<_, Note>(url, data).await {
         Ok(res) => res.object,
         Err(e) => {
             tracing::info!(%url, error = %e, "post not found");
             return Ok(None);
         }
     };
-    if !crate::apub::same_origin(&note.id, &note.attributed_to) {
+    let author_id = note.author()?.clone();
+    if !crate::apub::same_origin(&note.id, &author_id) {
         return Err(Error::Forbidden(
             "the post is attributed to an actor on another server".into(),
         ));
     }
     let id = note.id.to_string();
-    let author = ObjectId::<DbActor>::from(note.attributed_to.clone())
+    let author = ObjectId::<DbActor>::from(author_id)
         .dereference(data)
         .await?;
-    if let Some(parent) = &note.in_reply_to {
-        let depth = data.settings.comments.max_fetch_depth;
-        if let Some(placement) = comment::place(data, parent, depth).await? {
-            let policy = data.settings.comments.policy;
-            return data
-                .db
-                .run(move |c| {
-                    db::write(c, |c| comment::store(c, &note, &author, &placement, policy))
-                })
-                .await;
-        }
+    if let Some(stored) = comment::as_comment(data, &mut note, &author).await? {
+        return Ok(stored);
     }
     let row = post::clean_row(&note, &author);
-    let attachments = note.attachment.clone();
+    let (owner, attachments) = (note.id.clone(), note.attachment.clone());
     data.db
         .run(move |c| {
             db::write(c, |c| {
                 if let Some(stored) = objects::insert_remote(c, &row)? {
-                    comment::store_attachments(c, stored.id, &attachments)?;
+                    comment::store_attachments(c, stored.id, &owner, &attachments)?;
                 }
                 objects::by_ap_id(c, &id)
             })

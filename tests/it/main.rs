@@ -23,6 +23,7 @@ mod no_proxy;
 mod posts;
 mod ratelimit;
 mod reachability;
+mod shapes;
 mod signature_choice;
 mod signatures;
 mod web;

@@ -21,7 +21,7 @@ super::handler!(Create);
 
 impl Create {
     async fn check(&self, _data: &Data) -> Result<()> {
-        if self.object.attributed_to != self.actor {
+        if !self.object.is_by(&self.actor) {
             return Err(Error::Forbidden(
                 "the object is attributed to another actor".into(),
             ));
@@ -36,25 +36,15 @@ impl Create {
 
     async fn act(self, data: &Data) -> Result<()> {
         let author = sender(&self.actor, data).await?;
-        let note = self.object;
-        if let Some(parent) = &note.in_reply_to {
-            let depth = data.settings.comments.max_fetch_depth;
-            if let Some(placement) = comment::place(data, parent, depth).await? {
-                let policy = data.settings.comments.policy;
-                let stored = data
-                    .db
-                    .run(move |c| {
-                        db::write(c, |c| comment::store(c, &note, &author, &placement, policy))
-                    })
-                    .await?;
-                tracing::info!(comment = ?stored.map(|s| s.id), "comment received");
-                return Ok(());
-            }
+        let mut note = self.object;
+        if let Some(stored) = comment::as_comment(data, &mut note, &author).await? {
+            tracing::info!(comment = ?stored.map(|s| s.id), "comment received");
+            return Ok(());
         }
         let us = data.urls.actor().to_string();
         let mentions_us = note.mentions(&us);
         let row = post::clean_row(&note, &author);
-        let attachment = note.attachment.clone();
+        let (owner, attachment) = (note.id.clone(), note.attachment.clone());
         let stored = data
             .db
             .run(move |c| {
@@ -67,7 +57,7 @@ impl Create {
                     let Some(stored) = objects::insert_remote(c, &row)? else {
                         return Ok(false);
                     };
-                    comment::store_attachments(c, stored.id, &attachment)?;
+                    comment::store_attachments(c, stored.id, &owner, &attachment)?;
                     if mentions_us {
                         notifications::add(c, notifications::MENTION, author.id, Some(stored.id))?;
                     }

@@ -4,7 +4,7 @@
 use super::sender;
 use crate::{
     apub::{
-        protocol::{id_of, Note, Person, Update},
+        protocol::{id_of, lenient::NOT_CONTENT, Note, Person, Update},
         sanitize,
     },
     db::{
@@ -47,6 +47,14 @@ impl Update {
     }
 
     async fn act(self, data: &Data) -> Result<()> {
+        if NOT_CONTENT.contains(&object_kind(&self)) {
+            tracing::debug!(
+                id = %self.id,
+                kind = object_kind(&self),
+                "an Update of an object that is not content: acknowledged and ignored"
+            );
+            return Ok(());
+        }
         if ACTOR_TYPES.contains(&object_kind(&self)) {
             let person: Person = serde_json::from_value(self.object)
                 .map_err(|e| Error::BadRequest(format!("malformed actor in Update: {e}")))?;
@@ -58,7 +66,7 @@ impl Update {
             tracing::info!(id = %self.id, "Update of an object perch does not keep");
             return Ok(());
         };
-        if note.attributed_to != self.actor {
+        if !note.is_by(&self.actor) {
             return Err(Error::Forbidden(
                 "the object is attributed to another actor".into(),
             ));
@@ -76,16 +84,18 @@ impl Update {
                             "only its author may edit an object".into(),
                         ));
                     }
+                    let extras = crate::apub::objects::post::Extras::of(&note).to_json();
                     let edit = objects::PostEdit {
+                        content: sanitize::clean(&note.body()),
                         name: note.name,
                         summary: note.summary.as_deref().map(sanitize::clean),
-                        content: sanitize::clean(&note.content),
                         source: None,
-                        tags: serde_json::to_string(&note.tag)?,
+                        tags: crate::apub::objects::post::checked_tags(&note.tag, &note.id),
                         sensitive: note.sensitive.unwrap_or(false),
                         updated: Some(note.updated.map(|u| u.naive_utc()).unwrap_or_else(db::now)),
                     };
                     objects::edit(c, &stored, &edit)?;
+                    objects::set_extras(c, stored.id, extras)?;
                     if objects::answered_by_author(c, stored.id)? {
                         notifications::add(c, notifications::UPDATE, author.id, Some(stored.id))?;
                     }

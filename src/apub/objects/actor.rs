@@ -1,7 +1,11 @@
 //! Actors: the local `Person` we serve, and remote actors fetched and kept up to date.
 
+use super::{handle, keys};
 use crate::{
-    apub::protocol::{capabilities, Endpoints, Image, Person, PublicKey},
+    apub::{
+        protocol::{capabilities, Endpoints, Image, Person, PublicKey},
+        urls::{self, Link},
+    },
     db::{
         self,
         models::*,
@@ -39,18 +43,45 @@ impl traits::Object for DbActor {
                 "the actor document is not from its own server".into(),
             ));
         }
-        if json.public_key.owner != json.id {
+        keys::of(json)?;
+        let own = |u: &Url| urls::check(u.as_str(), &json.id).and_then(Link::own);
+        if own(&json.inbox).is_none() {
             return Err(Error::BadRequest(
-                "the actor's key belongs to another actor".into(),
+                "the actor's inbox is not on the actor's own server".into(),
             ));
+        }
+        if let Some(shared) = json
+            .endpoints
+            .as_ref()
+            .and_then(|e| e.shared_inbox.as_ref())
+        {
+            if own(shared).is_none() {
+                return Err(Error::BadRequest(
+                    "the actor's endpoints.sharedInbox is not on the actor's own server".into(),
+                ));
+            }
         }
         Ok(())
     }
 
     async fn from_json(json: Person, data: &Data) -> Result<Self, Error> {
         let advertises_rfc9421 = capabilities::implements_rfc9421(&json.generator);
-        let new = remote_actor_row(json)?;
-        let actor = data.db.run(move |c| actors::upsert(c, &new)).await?;
+        let username = match &json.preferred_username {
+            Some(name) if !name.trim().is_empty() => name.clone(),
+            _ => handle::username(&json.id, data).await,
+        };
+        let keys = keys::of(&json)?;
+        let (new, link) = remote_actor_row(json, username, &keys)?;
+        let other_keys = serde_json::to_string(keys.get(1..).unwrap_or_default())?;
+        let actor = data
+            .db
+            .run(move |c| {
+                crate::db::write(c, |c| {
+                    let row = actors::upsert(c, &new)?;
+                    actors::set_remote_extras(c, row.id, &other_keys, link.as_deref())
+                })
+            })
+            .await?;
         if advertises_rfc9421 {
             let host = actor.domain.clone();
             crate::delivery::sign::evidence(data, host, signature_formats::why::ADVERTISED).await;
@@ -80,17 +111,26 @@ impl traits::Actor for DbActor {
     }
 }
 
-/// The remote actor's row, from its document.
-fn remote_actor_row(json: Person) -> Result<NewActor, Error> {
+/// The remote actor's row, from its document (its keys read and checked by [`keys::of`]),
+/// and its `url` when that is on another server.
+fn remote_actor_row(
+    json: Person,
+    username: String,
+    keys: &[ActorKey],
+) -> Result<(NewActor, Option<String>), Error> {
     let domain = crate::apub::signatures::host_of(&json.id);
     if domain.is_empty() {
         return Err(Error::BadRequest("actor id has no host".into()));
     }
-    Ok(NewActor {
+    let Some(key) = keys.first() else {
+        return Err(Error::BadRequest("the actor has no key".into()));
+    };
+    let (url, link) = urls::web(json.url.as_ref(), &json.id);
+    let row = NewActor {
         ap_id: json.id.to_string(),
         local: false,
         kind: json.kind,
-        username: json.preferred_username,
+        username,
         domain,
         name: json.name,
         summary: json.summary,
@@ -101,15 +141,18 @@ fn remote_actor_row(json: Person) -> Result<NewActor, Error> {
             .map(|u| u.to_string()),
         outbox: json.outbox.map(|u| u.to_string()),
         followers_url: json.followers.map(|u| u.to_string()),
-        url: json.url.map(|u| u.to_string()),
-        icon: json.icon.map(|i| i.url.to_string()),
-        public_key_id: json.public_key.id,
-        public_key_pem: json.public_key.public_key_pem,
+        url,
+        icon: json
+            .icon
+            .and_then(|i| urls::media(i.url.as_str(), &json.id)),
+        public_key_id: key.id.clone(),
+        public_key_pem: key.pem.clone(),
         private_key_pem: None,
         manually_approves_followers: json.manually_approves_followers.unwrap_or(false),
         published: json.published.map(|p| p.naive_utc()),
         fetched_at: db::now(),
-    })
+    };
+    Ok((row, link))
 }
 
 /// The author's actor document, with the profile as it is now.
@@ -139,7 +182,7 @@ pub fn local_person(actor: &DbActor, data: &AppState, profile: &Profile) -> Pers
     Person {
         kind: "Person".into(),
         id: urls.actor(),
-        preferred_username: actor.username.clone(),
+        preferred_username: Some(actor.username.clone()),
         name: Some(profile.display_name.clone()),
         summary: Some(crate::domain::text::plain_to_html(&profile.summary)),
         inbox: urls.inbox(),
@@ -149,11 +192,12 @@ pub fn local_person(actor: &DbActor, data: &AppState, profile: &Profile) -> Pers
         endpoints: Some(Endpoints {
             shared_inbox: Some(urls.shared_inbox()),
         }),
-        public_key: PublicKey {
+        public_key: vec![PublicKey {
             id: urls.key_id().to_string(),
             owner: urls.actor(),
             public_key_pem: actor.public_key_pem.clone(),
-        },
+        }],
+        assertion_method: Vec::new(),
         icon: image(&profile.avatar),
         image: image(&profile.header),
         attachment: fields,

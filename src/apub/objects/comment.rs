@@ -3,7 +3,7 @@
 //! sanitised, moderated as configured, with its attachments.
 
 use crate::{
-    apub::{objects::post, protocol::Note, sanitize},
+    apub::{objects::post, protocol::Note, urls},
     config::CommentPolicy,
     db::{
         self,
@@ -25,6 +25,35 @@ pub struct Placement {
     pub parent: i64,
 }
 
+/// The thread a reply belongs to, if it is one of ours: the first of its `inReplyTo` targets
+/// that perch has stored in a thread, else the first target, fetched with its missing
+/// ancestors. The target found is put first in `note.in_reply_to`.
+pub async fn place_reply(data: &Data, note: &mut Note, depth: u32) -> Result<Option<Placement>> {
+    let targets: Vec<String> = note.in_reply_to.iter().map(Url::to_string).collect();
+    let known = data
+        .db
+        .run(move |c| {
+            for (i, target) in targets.iter().enumerate() {
+                if let Some(p) = objects::by_ap_id(c, target)?
+                    .as_ref()
+                    .and_then(placement_under)
+                {
+                    return Ok(Some((i, p)));
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+    if let Some((i, placement)) = known {
+        note.in_reply_to[..=i].rotate_right(1);
+        return Ok(Some(placement));
+    }
+    match note.in_reply_to.first().cloned() {
+        Some(first) => place(data, &first, depth).await,
+        None => Ok(None),
+    }
+}
+
 /// The thread `in_reply_to` belongs to, if it is one of ours. Missing ancestors are fetched
 /// and stored (parent first) up to `depth` levels up.
 pub async fn place(data: &Data, in_reply_to: &Url, depth: u32) -> Result<Option<Placement>> {
@@ -40,25 +69,23 @@ pub async fn place(data: &Data, in_reply_to: &Url, depth: u32) -> Result<Option<
         return Ok(None);
     }
     // A reply to a comment we have not seen: fetch it, and place it first.
-    let fetched = match fetch_object_http::<_, Note>(in_reply_to, data).await {
+    let mut fetched = match fetch_object_http::<_, Note>(in_reply_to, data).await {
         Ok(res) => res.object,
         Err(e) => {
             tracing::info!(url = %in_reply_to, error = %e, "cannot fetch a reply's parent");
             return Ok(None);
         }
     };
-    if !crate::apub::same_origin(&fetched.id, &fetched.attributed_to) {
+    let author_id = fetched.author()?.clone();
+    if !crate::apub::same_origin(&fetched.id, &author_id) {
         return Err(Error::Forbidden(
             "a fetched parent is attributed to another server".into(),
         ));
     }
-    let Some(grandparent) = fetched.in_reply_to.clone() else {
+    let Some(above) = Box::pin(place_reply(data, &mut fetched, depth - 1)).await? else {
         return Ok(None);
     };
-    let Some(above) = Box::pin(place(data, &grandparent, depth - 1)).await? else {
-        return Ok(None);
-    };
-    let author = ObjectId::<DbActor>::from(fetched.attributed_to.clone())
+    let author = ObjectId::<DbActor>::from(author_id)
         .dereference(data)
         .await?;
     let policy = data.settings.comments.policy;
@@ -70,6 +97,26 @@ pub async fn place(data: &Data, in_reply_to: &Url, depth: u32) -> Result<Option<
         root: above.root,
         parent: s.id,
     }))
+}
+
+/// Stores `note` by `author` as a comment when it answers into one of our threads: `None`
+/// when it does not; `Some(None)` when the policy keeps no comments.
+pub async fn as_comment(
+    data: &Data,
+    note: &mut Note,
+    author: &DbActor,
+) -> Result<Option<Option<DbObject>>> {
+    let depth = data.settings.comments.max_fetch_depth;
+    let Some(placement) = place_reply(data, note, depth).await? else {
+        return Ok(None);
+    };
+    let policy = data.settings.comments.policy;
+    let (note, author) = (note.clone(), author.clone());
+    let stored = data
+        .db
+        .run(move |c| db::write(c, |c| store(c, &note, &author, &placement, policy)))
+        .await?;
+    Ok(Some(stored))
 }
 
 /// The thread a stored object is part of, if any: a perch post starts one.
@@ -116,38 +163,34 @@ pub fn store(
         notifications::add(c, notifications::MENTION, author.id, None)?;
         return Ok(None);
     };
-    let mut row = post::remote_row(note, author);
-    row.content = sanitize::clean(&note.content);
-    row.summary = note.summary.as_deref().map(sanitize::clean);
+    let mut row = post::clean_row(note, author);
     row.thread_root_id = Some(placement.root);
     row.parent_id = Some(placement.parent);
     row.moderation = Some(state.to_owned());
-    row.language = note.language();
     let (comment, created) = objects::insert_comment(c, &row)?;
     if created {
-        store_attachments(c, comment.id, &note.attachment)?;
+        store_attachments(c, comment.id, &note.id, &note.attachment)?;
         notifications::add(c, notifications::MENTION, author.id, Some(comment.id))?;
     }
     Ok(Some(comment))
 }
 
-/// Remote attachments are kept as links to the remote media, with their alt text.
-pub fn store_attachments(c: &mut Conn, object: i64, attachments: &[Value]) -> Result<()> {
+/// Remote attachments of the object `owner` are kept as links to the remote media (on any
+/// server, `http(s)` only), with their alt text.
+pub fn store_attachments(
+    c: &mut Conn,
+    object: i64,
+    owner: &Url,
+    attachments: &[Value],
+) -> Result<()> {
     use crate::db::schema::media;
     use diesel::prelude::*;
     for (position, a) in attachments.iter().enumerate().take(16) {
-        let url = match &a["url"] {
-            Value::String(s) => Some(s.clone()),
-            Value::Array(items) => items
-                .iter()
-                .find_map(|i| i["href"].as_str().map(str::to_owned)),
-            Value::Object(o) => o.get("href").and_then(Value::as_str).map(str::to_owned),
-            _ => None,
-        };
-        let Some(url) = url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-        else {
+        let found = crate::apub::protocol::lenient::hrefs(a, 0);
+        let Some(url) = found.iter().find_map(|(h, _)| urls::media(h, owner)) else {
             continue;
         };
+        let media_type = found.iter().find_map(|(_, t)| t.clone());
         let int = |k: &str| a[k].as_i64().and_then(|v| i32::try_from(v).ok());
         let text = |k: &str| a[k].as_str().map(str::to_owned);
         diesel::insert_into(media::table)
@@ -157,7 +200,9 @@ pub fn store_attachments(c: &mut Conn, object: i64, attachments: &[Value]) -> Re
                 position: position as i32,
                 file_name: None,
                 remote_url: Some(url),
-                media_type: text("mediaType").unwrap_or_else(|| "application/octet-stream".into()),
+                media_type: text("mediaType")
+                    .or(media_type)
+                    .unwrap_or_else(|| "application/octet-stream".into()),
                 width: int("width"),
                 height: int("height"),
                 blurhash: text("blurhash"),

@@ -3,4 +3,6 @@
 
 pub mod actor;
 pub mod comment;
+pub mod handle;
+pub mod keys;
 pub mod post;

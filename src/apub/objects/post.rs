@@ -1,13 +1,14 @@
 //! Posts (notes and articles) as `Note`/`Article` objects, and remote ones into rows.
 
 use crate::{
-    apub::protocol::Note,
+    apub::{protocol::Note, urls},
     config::ArticlesAs,
     db::{self, models::*},
     domain::{text::escape, Visibility, PUBLIC},
     error::{Error, Result},
     state::AppState,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
@@ -76,12 +77,17 @@ pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Res
     let mut note = Note {
         kind: post.kind.clone(),
         id,
-        attributed_to: state.urls.actor(),
+        attributed_to: vec![state.urls.actor()],
         name: post.name.clone(),
         summary: post.summary.clone(),
         content: post.content.clone(),
         url: Some(url.clone()),
-        in_reply_to: post.in_reply_to.as_deref().and_then(|u| Url::parse(u).ok()),
+        in_reply_to: post
+            .in_reply_to
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .into_iter()
+            .collect(),
         published: Some(post.published.and_utc()),
         updated: post.updated.map(|u| u.and_utc()),
         content_map: None,
@@ -90,6 +96,10 @@ pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Res
         sensitive: Some(post.sensitive),
         tag,
         attachment,
+        one_of: Vec::new(),
+        any_of: Vec::new(),
+        voters_count: None,
+        end_time: None,
     };
     if let Some(lang) = &post.language {
         // Mastodon reads a post's language from `contentMap`.
@@ -135,8 +145,9 @@ pub fn visibility_of(note: &Note, followers_url: Option<&str>) -> Visibility {
     }
 }
 
-/// The row for a remote post by `author`.
-pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
+/// The row for a remote post by `author`, its URLs checked ([`urls::check`]): its `url`
+/// is kept as its own only on its server, tags keep only `http(s)` links.
+fn remote_row(note: &Note, author: &DbActor) -> NewObject {
     let now = db::now();
     NewObject {
         ap_id: note.id.to_string(),
@@ -146,10 +157,10 @@ pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
         actor_id: author.id,
         name: note.name.clone(),
         summary: note.summary.clone(),
-        content: note.content.clone(),
+        content: note.body(),
         source: None,
-        url: note.url.as_ref().map(|u| u.to_string()),
-        in_reply_to: note.in_reply_to.as_ref().map(|u| u.to_string()),
+        url: urls::web(note.url.as_ref(), &note.id).0,
+        in_reply_to: note.in_reply_to.first().map(|u| u.to_string()),
         visibility: visibility_of(note, author.followers_url.as_deref())
             .as_str()
             .to_owned(),
@@ -158,9 +169,134 @@ pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
         updated: note.updated.map(|u| u.naive_utc()),
         created_at: now,
         slug: None,
-        tags: serde_json::to_string(&note.tag).unwrap_or_else(|_| "[]".into()),
+        tags: checked_tags(&note.tag, &note.id),
         source_key: None,
+        extras: Extras::of(note).to_json(),
         ..Default::default()
+    }
+}
+
+/// A remote `tag` list as perch keeps it, JSON: objects only, with their `type`, `name` and
+/// `id`, an `href` that is `http(s)` (a hashtag's only on the object's server; a mention's
+/// names an actor on any server) and an emoji's `icon` picture.
+pub fn checked_tags(tags: &[Value], owner: &Url) -> String {
+    let kept: Vec<Value> = tags
+        .iter()
+        .filter_map(Value::as_object)
+        .take(100)
+        .map(|t| {
+            let mut out = serde_json::Map::new();
+            for k in ["type", "name"] {
+                if let Some(v) = t.get(k).filter(|v| v.is_string()) {
+                    out.insert(k.into(), v.clone());
+                }
+            }
+            let mention = t.get("type").and_then(Value::as_str) == Some("Mention");
+            let href = t.get("href").and_then(Value::as_str);
+            if let Some(link) = href.and_then(|h| urls::check(h, owner)) {
+                let keep = if mention {
+                    Some(link.any())
+                } else {
+                    link.own()
+                };
+                if let Some(u) = keep {
+                    out.insert("href".into(), u.to_string().into());
+                }
+            }
+            if let Some(id) = t.get("id").and_then(Value::as_str) {
+                if let Some(link) = urls::check(id, owner) {
+                    out.insert("id".into(), link.any().to_string().into());
+                }
+            }
+            let icon = t
+                .get("icon")
+                .map(|i| crate::apub::protocol::lenient::hrefs(i, 0));
+            if let Some((h, _)) = icon.and_then(|i| i.into_iter().next()) {
+                if let Some(u) = urls::media(&h, owner) {
+                    out.insert(
+                        "icon".into(),
+                        serde_json::json!({"type": "Image", "url": u}),
+                    );
+                }
+            }
+            Value::Object(out)
+        })
+        .collect();
+    serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
+}
+
+/// What perch keeps of a remote object beyond its columns (`objects.extras`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Extras {
+    /// Its `url` when that is on another server: shown as a link, never looked up by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll: Option<Poll>,
+}
+
+impl Extras {
+    /// A received object's extras: its `url` on another server, its poll.
+    pub fn of(note: &Note) -> Extras {
+        Extras {
+            link: urls::web(note.url.as_ref(), &note.id).1,
+            poll: Poll::of(note),
+        }
+    }
+    pub fn read(object: &DbObject) -> Extras {
+        object
+            .extras
+            .as_deref()
+            .and_then(|e| serde_json::from_str(e).ok())
+            .unwrap_or_default()
+    }
+    pub fn to_json(&self) -> Option<String> {
+        (self.link.is_some() || self.poll.is_some())
+            .then(|| serde_json::to_string(self).ok())
+            .flatten()
+    }
+}
+
+/// A `Question`'s options with their votes (`replies.totalItems`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Poll {
+    pub multiple: bool,
+    pub options: Vec<PollOption>,
+    #[serde(default)]
+    pub voters: Option<i64>,
+    #[serde(default)]
+    pub end_time: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PollOption {
+    pub name: String,
+    pub votes: i64,
+}
+
+impl Poll {
+    /// The poll of a `Question` (`anyOf`: several choices, `oneOf`: one), at most 20 options.
+    pub fn of(note: &Note) -> Option<Poll> {
+        let (multiple, options) = match (&note.any_of[..], &note.one_of[..]) {
+            ([], []) => return None,
+            ([], one) => (false, one),
+            (any, _) => (true, any),
+        };
+        let options: Vec<PollOption> = options
+            .iter()
+            .filter_map(|o| {
+                let name = o.get("name")?.as_str()?.chars().take(200).collect();
+                let votes = o["replies"]["totalItems"].as_i64().unwrap_or(0).max(0);
+                Some(PollOption { name, votes })
+            })
+            .take(20)
+            .collect();
+        (!options.is_empty()).then_some(Poll {
+            multiple,
+            options,
+            voters: note.voters_count.filter(|v| *v >= 0),
+            end_time: note.end_time,
+        })
     }
 }
 
@@ -168,7 +304,7 @@ pub fn remote_row(note: &Note, author: &DbActor) -> NewObject {
 /// received or fetched from another server.
 pub fn clean_row(note: &Note, author: &DbActor) -> NewObject {
     let mut row = remote_row(note, author);
-    row.content = crate::apub::sanitize::clean(&note.content);
+    row.content = crate::apub::sanitize::clean(&row.content);
     row.summary = note.summary.as_deref().map(crate::apub::sanitize::clean);
     row.language = note.language();
     row

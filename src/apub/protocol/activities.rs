@@ -12,6 +12,8 @@ pub struct Follow {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
     pub object: Url,
 }
@@ -23,6 +25,8 @@ pub struct FollowResponse {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
     pub object: Value,
 }
@@ -34,6 +38,8 @@ pub struct Undo {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
     pub object: Value,
 }
@@ -44,11 +50,13 @@ pub struct Create {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
     pub object: Note,
-    #[serde(default, deserialize_with = "super::objects::urls")]
+    #[serde(default, deserialize_with = "super::lenient::urls")]
     pub to: Vec<Url>,
-    #[serde(default, deserialize_with = "super::objects::urls")]
+    #[serde(default, deserialize_with = "super::lenient::urls")]
     pub cc: Vec<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
@@ -60,6 +68,8 @@ pub struct Unknown {
     #[serde(rename = "type")]
     pub kind: Value,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
 }
 
@@ -70,6 +80,8 @@ pub struct Update {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
     pub object: Value,
 }
@@ -81,6 +93,8 @@ pub struct Delete {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
     pub object: Value,
 }
@@ -92,6 +106,8 @@ pub struct Reaction {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    /// An id, or the actor embedded (as Fedify-based servers may send it): only its id is read.
+    #[serde(deserialize_with = "super::lenient::id")]
     pub actor: Url,
     pub object: Value,
 }

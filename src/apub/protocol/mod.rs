@@ -4,6 +4,7 @@
 mod activities;
 pub mod capabilities;
 mod collections;
+pub mod lenient;
 mod objects;
 
 pub use activities::*;
@@ -45,4 +46,22 @@ pub fn id_of(value: &Value) -> Option<url::Url> {
         Value::Object(o) => o.get("id").and_then(id_of),
         _ => None,
     }
+}
+
+/// Whether a `Create`'s object is content perch keeps (see [`lenient::CONTENT_TYPES`]); an
+/// object that is not content (a `Tombstone`, a `Profile`…) is logged as the reason it is
+/// ignored.
+pub fn is_content(object: &Value) -> bool {
+    if lenient::content_type(object).is_some() {
+        return true;
+    }
+    if let Some(kind) = object.get("type").and_then(Value::as_str) {
+        if lenient::NOT_CONTENT.contains(&kind) {
+            tracing::debug!(
+                kind,
+                "an object that is not content: acknowledged and ignored"
+            );
+        }
+    }
+    false
 }

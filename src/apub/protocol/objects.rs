@@ -1,5 +1,6 @@
 //! Actors and posts on the wire.
 
+use super::lenient::{self, values};
 use activitypub_federation::protocol::helpers::deserialize_skip_error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,13 @@ pub struct Person {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
-    pub preferred_username: String,
+    /// Missing at some servers: the handle then comes from WebFinger or the id.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferred_username: Option<String>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
@@ -26,20 +33,33 @@ pub struct Person {
     pub following: Option<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub endpoints: Option<Endpoints>,
-    pub public_key: PublicKey,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
+    /// One key, or several (the one a signature names is used).
+    #[serde(
+        default,
+        deserialize_with = "lenient::each",
+        serialize_with = "lenient::one_or_many"
+    )]
+    pub public_key: Vec<PublicKey>,
+    /// FEP-521a keys (`Multikey` with `publicKeyMultibase`); perch verifies the RSA ones.
+    #[serde(
+        default,
+        deserialize_with = "values",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub assertion_method: Vec<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient::picture")]
     pub icon: Option<Image>,
     /// The header picture.
     #[serde(
         default,
-        deserialize_with = "deserialize_skip_error",
+        deserialize_with = "lenient::picture",
         skip_serializing_if = "Option::is_none"
     )]
     pub image: Option<Image>,
     /// Profile fields (`PropertyValue`s).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachment: Vec<serde_json::Value>,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
+    #[serde(default, deserialize_with = "lenient::page_url")]
     pub url: Option<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub manually_approves_followers: Option<bool>,
@@ -82,19 +102,25 @@ fn image_type() -> String {
     "Image".into()
 }
 
-/// A `Note` or an `Article` (and, read leniently, a `Page` or a `Question`).
+/// A `Note` or an `Article` (and, read leniently, any of [`lenient::CONTENT_TYPES`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
-    #[serde(rename = "type")]
+    /// The first content type when `type` is a list (`["Note","Article"]`).
+    #[serde(rename = "type", deserialize_with = "lenient::kind")]
     pub kind: String,
     pub id: Url,
-    pub attributed_to: Url,
+    /// Its actors, people first; perch's own posts have one.
+    #[serde(
+        deserialize_with = "lenient::attribution",
+        serialize_with = "lenient::one_or_many"
+    )]
+    pub attributed_to: Vec<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub summary: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub content: String,
     #[serde(
         default,
@@ -102,10 +128,16 @@ pub struct Note {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_map: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
+    #[serde(default, deserialize_with = "lenient::page_url")]
     pub url: Option<Url>,
-    #[serde(default, deserialize_with = "deserialize_skip_error")]
-    pub in_reply_to: Option<Url>,
+    /// What it answers: the first of these that perch knows (an id, a `Link` or an embedded
+    /// object, whose content is never read).
+    #[serde(
+        default,
+        deserialize_with = "lenient::reply_targets",
+        serialize_with = "lenient::one_or_many"
+    )]
+    pub in_reply_to: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub published: Option<DateTime<Utc>>,
     #[serde(
@@ -128,28 +160,66 @@ pub struct Note {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub attachment: Vec<serde_json::Value>,
+    /// A `Question`'s options, one choice or several.
+    #[serde(
+        default,
+        deserialize_with = "values",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub one_of: Vec<serde_json::Value>,
+    #[serde(
+        default,
+        deserialize_with = "values",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub any_of: Vec<serde_json::Value>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub voters_count: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_skip_error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_time: Option<DateTime<Utc>>,
 }
 
-/// A list of JSON objects that may come as one object, an array, or null.
-/// (activitypub_federation's `deserialize_one_or_many` would keep a whole array as one `Value`.)
-fn values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<serde_json::Value>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Array(items) => items,
-        serde_json::Value::Null => Vec::new(),
-        one => vec![one],
-    })
-}
-
-/// Recipients: one or many; an entry that is not a URL is skipped rather than failing the
-/// whole object.
-pub(crate) fn urls<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {
-    Ok(values(d)?
-        .iter()
-        .filter_map(crate::apub::protocol::id_of)
-        .collect())
-}
+use lenient::urls;
 
 impl Note {
+    /// Its author: the first person it is attributed to.
+    pub fn author(&self) -> crate::error::Result<&Url> {
+        self.attributed_to
+            .first()
+            .ok_or_else(|| crate::error::Error::BadRequest("attributedTo names no actor".into()))
+    }
+
+    /// Whether `actor` is among those it is attributed to.
+    pub fn is_by(&self, actor: &Url) -> bool {
+        self.attributed_to.contains(actor)
+    }
+
+    /// The HTML to show: `content`, else the first `contentMap` entry, else the `name`.
+    pub fn body(&self) -> String {
+        if !self.content.trim().is_empty() {
+            return self.content.clone();
+        }
+        if let Some(text) = self
+            .content_map
+            .as_ref()
+            .and_then(|m| m.values().find(|t| !t.trim().is_empty()))
+        {
+            return text.clone();
+        }
+        match &self.name {
+            Some(name) => format!("<p>{}</p>", crate::domain::text::escape(name)),
+            None => String::new(),
+        }
+    }
+
     /// The language of the content, from `contentMap` (`{"en": "…"}`).
     pub fn language(&self) -> Option<String> {
         self.content_map
@@ -168,7 +238,77 @@ impl Note {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn objects_are_read_in_the_shapes_servers_send() {
+        let note: super::Note = serde_json::from_value(json!({
+            "type": ["Note", "Article"],
+            "id": "https://a.example/v/1",
+            "attributedTo": [
+                {"type": "Group", "id": "https://a.example/c/channel"},
+                {"type": "Person", "id": "https://a.example/a/alice"}
+            ],
+            "inReplyTo": [{"type": "Link", "href": "https://b.example/1"},
+                          {"type": "Note", "id": "https://b.example/2", "content": "x"}],
+            "url": [{"type": "Link", "mediaType": "video/mp4", "href": "https://a.example/v/1.mp4"},
+                    {"type": "Link", "mediaType": "text/html", "href": "https://a.example/w/1"}],
+            "contentMap": {"en": "<p>hi</p>"},
+            "to": "https://www.w3.org/ns/activitystreams#Public"
+        }))
+        .unwrap();
+        assert_eq!(note.kind, "Note");
+        assert_eq!(note.author().unwrap().as_str(), "https://a.example/a/alice");
+        assert!(note.is_by(&"https://a.example/c/channel".parse().unwrap()));
+        let targets: Vec<&str> = note.in_reply_to.iter().map(|u| u.as_str()).collect();
+        assert_eq!(targets, ["https://b.example/1", "https://b.example/2"]);
+        assert_eq!(note.url.as_ref().unwrap().as_str(), "https://a.example/w/1");
+        assert_eq!(note.body(), "<p>hi</p>");
+        assert_eq!(note.to.len(), 1);
+
+        let create: super::super::Create = serde_json::from_value(json!({
+            "type": "Create", "id": "https://a.example/c/1",
+            "actor": {"type": "Person", "id": "https://a.example/a/alice"},
+            "object": {"type": "Note", "id": "https://a.example/1", "attributedTo": "https://a.example/a/alice"}
+        }))
+        .unwrap();
+        assert_eq!(create.actor.as_str(), "https://a.example/a/alice");
+
+        let none = serde_json::from_value::<super::Note>(json!({
+            "type": "Note", "id": "https://a.example/1", "attributedTo": []
+        }));
+        assert!(none.unwrap_err().to_string().contains("attributedTo"));
+    }
+
+    #[test]
+    fn actors_may_have_several_keys_and_pictures_in_any_shape() {
+        let person: super::Person = serde_json::from_value(json!({
+            "type": "Person",
+            "id": "https://a.example/u",
+            "inbox": "https://a.example/u/inbox",
+            "publicKey": [{"id": "https://a.example/u#k1", "owner": "https://a.example/u", "publicKeyPem": "a"},
+                          {"id": "https://a.example/u#k2", "owner": "https://a.example/u", "publicKeyPem": "b"},
+                          "https://a.example/u#k3"],
+            "icon": ["https://a.example/small.png", {"type": "Image", "url": "https://a.example/big.png"}],
+            "image": {"type": "Image", "url": {"type": "Link", "href": "https://a.example/h.png"}},
+            "url": {"type": "Link", "href": "https://a.example/@u"}
+        }))
+        .unwrap();
+        assert_eq!(person.preferred_username, None);
+        assert_eq!(person.public_key.len(), 2);
+        assert_eq!(
+            person.icon.unwrap().url.as_str(),
+            "https://a.example/small.png"
+        );
+        assert_eq!(
+            person.image.unwrap().url.as_str(),
+            "https://a.example/h.png"
+        );
+        assert_eq!(person.url.unwrap().as_str(), "https://a.example/@u");
+    }
+
     #[test]
     fn tags_and_attachments_come_as_arrays_or_alone() {
         let note = |extra: &str| -> super::Note {

@@ -20,10 +20,16 @@ pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbActor>> {
         .optional()?)
 }
 
-/// The actor whose public key has this id.
+/// The actor who has published a key with this id (its first or any other).
 pub fn by_public_key_id(conn: &mut Conn, key: &str) -> Result<Option<DbActor>> {
+    use diesel::{dsl::sql, sql_types::Bool};
+    let among_others = sql::<Bool>(
+        "EXISTS (SELECT 1 FROM json_each(actors.other_keys) WHERE json_extract(value, '$.id') = ",
+    )
+    .bind::<diesel::sql_types::Text, _>(key.to_owned())
+    .sql(")");
     Ok(actors
-        .filter(public_key_id.eq(key))
+        .filter(public_key_id.eq(key).or(among_others))
         .select(DbActor::as_select())
         .first(conn)
         .optional()?)
@@ -53,6 +59,20 @@ pub fn upsert(conn: &mut Conn, new: &NewActor) -> Result<DbActor> {
         .on_conflict(ap_id)
         .do_update()
         .set(new)
+        .returning(DbActor::as_returning())
+        .get_result(conn)?)
+}
+
+/// Sets what [`upsert`] does not write of a remote actor: its keys after the first, and its
+/// `url` when that is on another server.
+pub fn set_remote_extras(
+    conn: &mut Conn,
+    actor: i64,
+    keys: &str,
+    foreign_url: Option<&str>,
+) -> Result<DbActor> {
+    Ok(diesel::update(actors.find(actor))
+        .set((other_keys.eq(keys), link.eq(foreign_url)))
         .returning(DbActor::as_returning())
         .get_result(conn)?)
 }

@@ -180,6 +180,14 @@ pub fn edit(conn: &mut Conn, post: &DbObject, edit: &PostEdit) -> Result<DbObjec
         .get_result(conn)?)
 }
 
+/// Replaces a remote object's extras (`objects.extras`: a foreign link, a poll's counts).
+pub fn set_extras(conn: &mut Conn, object: i64, json: Option<String>) -> Result<()> {
+    diesel::update(objects.find(object))
+        .set(extras.eq(json))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Earlier versions of a post, oldest first.
 pub fn versions(conn: &mut Conn, object: i64) -> Result<Vec<DbObjectVersion>> {
     use crate::db::schema::object_versions::dsl as v;

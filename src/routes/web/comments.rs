@@ -30,6 +30,12 @@ pub struct CommentView {
     pub avatar: Option<String>,
     /// Written by the author of the site (their answer in the thread).
     pub is_author: bool,
+    /// A title (`name`) when the object has one besides its content (articles, videos…).
+    pub title: Option<String>,
+    /// Its `url` when that is on another server: shown as such, unverified.
+    pub link: Option<String>,
+    /// A `Question`'s options and votes.
+    pub poll: Option<crate::apub::objects::post::Poll>,
     /// Sanitised HTML.
     pub content: String,
     pub warning: Option<String>,
@@ -143,7 +149,18 @@ fn flatten_below(node: &mut CommentView, depth: usize) {
 
 fn view(state: &AppState, o: &DbObject, author: &DbActor, media: &[DbMedia]) -> CommentView {
     let deleted = o.is_deleted();
+    let extras = crate::apub::objects::post::Extras::read(o);
+    let plain = crate::domain::text::html_to_plain(&o.content);
+    let title = o
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !o.local && !deleted && *n != plain.trim())
+        .map(str::to_owned);
     CommentView {
+        title,
+        link: extras.link.filter(|_| !deleted),
+        poll: extras.poll.filter(|_| !deleted),
         anchor: format!("comment-{}", o.id),
         url: o.url.clone().unwrap_or_else(|| o.ap_id.clone()),
         author_name: author

@@ -84,7 +84,7 @@ pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
                 continue;
             }
         };
-        if note.in_reply_to.is_some() {
+        if !note.in_reply_to.is_empty() {
             read.replies_and_boosts += 1;
             continue;
         }
@@ -106,7 +106,7 @@ pub(super) fn read(path: &Path, deliver: bool) -> Result<Read> {
             }
         }
         // Mastodon's followers collection is the actor's id + `/followers`.
-        let followers = format!("{}/followers", note.attributed_to);
+        let followers = format!("{}/followers", note.author()?);
         let mut hashtags: Vec<String> = Vec::new();
         for name in note
             .tag

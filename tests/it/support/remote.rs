@@ -66,6 +66,7 @@ pub struct Remote {
     pub base: String,
     inbox: Arc<Mutex<Inbox>>,
     served: Served,
+    /// The actor document it serves (tests may reshape it before perch first fetches it).
     doc: Arc<Mutex<Value>>,
 }
 
@@ -178,14 +179,33 @@ impl Remote {
         }
     }
 
+    /// Changes the actor document it serves (before perch has fetched it, or refetches it).
+    pub fn edit_actor(&self, edit: impl FnOnce(&mut Value)) {
+        edit(&mut self.doc.lock().expect("lock"));
+    }
+
+    /// The base URL of this remote server, `http://localhost:PORT`.
+    pub fn base(&self) -> String {
+        self.actor_id
+            .rsplit_once("/users/")
+            .expect("actor id")
+            .0
+            .to_owned()
+    }
+
+    /// Serves `body` as JSON at `path` (any query), as a WebFinger answer or another document.
+    pub fn serve_at(&self, path: &str, body: &Value) {
+        self.served
+            .lock()
+            .expect("lock")
+            .insert(path.to_owned(), body.clone());
+    }
+
     /// Serves `object` at its own id, as the remote's post.
     pub fn serve(&self, object: &Value) {
         let id = object["id"].as_str().expect("an id");
         let path = url::Url::parse(id).expect("a URL").path().to_owned();
-        self.served
-            .lock()
-            .expect("lock")
-            .insert(path, object.clone());
+        self.serve_at(&path, object);
     }
 
     /// The next answers of the inbox, in order.
