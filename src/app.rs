@@ -184,7 +184,7 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
         instance.state().clone(),
         stop_rx.clone(),
     ));
-    let sweeper_task = tokio::spawn(crate::services::media::sweeper(
+    let sweeper_task = tokio::spawn(crate::services::housekeeping::sweeper(
         instance.state().clone(),
         stop_rx,
     ));

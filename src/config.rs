@@ -35,6 +35,7 @@ pub struct Settings {
     pub delivery: Delivery,
     pub media: Media,
     pub api: Api,
+    pub retention: Retention,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +121,17 @@ pub struct Delivery {
     pub give_up_after_hours: f64,
     pub unreachable_probe_hours: f64,
     pub timeout_seconds: u64,
+    /// The most deliveries waiting (pending or parked) for one server; more are not queued.
+    pub max_waiting_per_host: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Days the bodies of received activities are kept (their ids stay, for replay detection).
+    pub received_activity_days: u32,
+    /// Days deliveries that went through or were given up on are kept.
+    pub finished_delivery_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -280,6 +292,24 @@ impl Settings {
         }
         if self.delivery.concurrency == 0 {
             return Err(bad("delivery.concurrency", "must be at least 1".into()));
+        }
+        for (key, v) in [
+            (
+                "retention.received_activity_days",
+                self.retention.received_activity_days,
+            ),
+            (
+                "retention.finished_delivery_days",
+                self.retention.finished_delivery_days,
+            ),
+            (
+                "delivery.max_waiting_per_host",
+                self.delivery.max_waiting_per_host,
+            ),
+        ] {
+            if v == 0 {
+                return Err(bad(key, "must be at least 1".into()));
+            }
         }
         if self.media.max_bytes == 0 {
             return Err(bad("media.max_bytes", "must be at least 1".into()));

@@ -5,6 +5,7 @@
 mod support;
 
 mod authorized_fetch;
+mod bounds;
 mod cli;
 mod client;
 mod comments;

@@ -40,6 +40,8 @@ pub struct Remote {
     pub signer: RequestSigner,
     /// The actor's private key (PKCS#8 PEM), for tests that sign by hand.
     pub private_key_pem: String,
+    /// The actor document it serves (a test may serve a changed copy at the same id).
+    pub document: Value,
     inbox: Arc<Mutex<Inbox>>,
     served: Served,
 }
@@ -137,6 +139,7 @@ impl Remote {
             key_id,
             signer,
             private_key_pem: keys.private_key.clone(),
+            document: doc,
             inbox,
             served,
         }
