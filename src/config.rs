@@ -251,6 +251,16 @@ impl Settings {
                 format!("`{domain}` must be a bare host[:port], without scheme or path"),
             ));
         }
+        if self.federation.debug && !parsed.host().is_some_and(|h| is_loopback_host(&h)) {
+            return Err(bad(
+                "federation.debug",
+                format!(
+                    "debug mode (http:// ids, loopback fetches) is for a local trial: \
+                     server.domain must be localhost, *.localhost, 127.x.x.x or [::1], \
+                     not `{domain}`; turn debug off for a real domain"
+                ),
+            ));
+        }
         if !self.federation.debug && parsed.port().is_some() {
             return Err(bad(
                 "server.domain",
@@ -346,6 +356,18 @@ impl Settings {
         } else {
             PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url))
         }
+    }
+}
+
+/// Whether a domain names this machine: `localhost`, `*.localhost`, 127.x.x.x or `[::1]`.
+fn is_loopback_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
     }
 }
 
@@ -457,6 +479,40 @@ mod tests {
     fn the_default_domain_needs_debug_mode() {
         let err = Settings::load(None, []).expect_err("port without debug");
         assert!(err.to_string().contains("server.domain"), "{err}");
+    }
+
+    #[test]
+    fn debug_mode_refuses_to_start_with_a_real_domain() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for real in [
+            "blog.example.org",
+            "localhost.example.org",
+            "10.0.0.1:8080",
+            "[2001:db8::1]",
+        ] {
+            let err =
+                Settings::loopback(dir.path(), &[("server.domain", real.into())]).expect_err(real);
+            assert!(
+                err.to_string().contains("federation.debug"),
+                "{real}: {err}"
+            );
+        }
+        for local in [
+            "localhost:8080",
+            "blog.localhost",
+            "127.0.0.2:80",
+            "[::1]:8080",
+        ] {
+            Settings::loopback(dir.path(), &[("server.domain", local.into())]).expect(local);
+        }
+        let real = [
+            ("PERCH__FEDERATION__DEBUG".to_owned(), "false".to_owned()),
+            (
+                "PERCH__SERVER__DOMAIN".to_owned(),
+                "blog.example.org".to_owned(),
+            ),
+        ];
+        Settings::load(None, real).expect("a real domain without debug");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod federation;
 mod fetch_bounds;
 mod fixtures;
 mod fuzz;
+mod hardening;
 mod import;
 pub mod media;
 mod message_signatures;
