@@ -67,7 +67,10 @@ impl Instance {
             http: http.clone(),
             queue: Queue::default(),
             profile: Arc::new(std::sync::RwLock::new(profile)),
-            limits: Arc::new(crate::api::limits::Limits::new(&settings.api)),
+            limits: Arc::new(crate::api::limits::Limits::new(
+                &settings.api,
+                &settings.web,
+            )),
             inbox_limit: Arc::new(crate::ratelimit::Limiter::new(
                 settings.federation.inbox_rate_per_minute,
                 Duration::from_secs(60),

@@ -36,6 +36,7 @@ pub struct Settings {
     pub media: Media,
     pub api: Api,
     pub retention: Retention,
+    pub web: Web,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -123,6 +124,23 @@ pub struct Delivery {
     pub timeout_seconds: u64,
     /// The most deliveries waiting (pending or parked) for one server; more are not queued.
     pub max_waiting_per_host: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Web {
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Web {
+    /// The trusted proxies, parsed (validated at load).
+    pub fn proxies(&self) -> Vec<crate::net::IpRange> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|p| crate::net::IpRange::parse(p).ok())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -320,6 +338,10 @@ impl Settings {
             if v == 0 {
                 return Err(bad(key, "must be at least 1".into()));
             }
+        }
+        for (i, p) in self.web.trusted_proxies.iter().enumerate() {
+            crate::net::IpRange::parse(p)
+                .map_err(|e| bad(&format!("web.trusted_proxies[{i}]"), e))?;
         }
         if self.media.max_bytes == 0 {
             return Err(bad("media.max_bytes", "must be at least 1".into()));

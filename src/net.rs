@@ -47,6 +47,74 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (s[0] == 0x0064 && s[1] == 0xff9b)) // NAT64, which can reach private IPv4
 }
 
+/// An address range: one address (`127.0.0.1`, `::1`) or a CIDR block (`172.16.0.0/12`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    base: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    pub fn parse(text: &str) -> Result<IpRange, String> {
+        let text = text.trim();
+        let (addr, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let base: IpAddr = addr
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse()
+            .map_err(|_| format!("`{text}` is not an address or address/prefix"))?;
+        let max = if base.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("`{text}`: the prefix must be 0 to {max}"))?,
+        };
+        Ok(IpRange { base, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.base, ip) {
+            (IpAddr::V4(b), IpAddr::V4(i)) => prefix_eq(
+                u128::from(u32::from(b)),
+                u128::from(u32::from(i)),
+                32,
+                self.prefix,
+            ),
+            (IpAddr::V6(b), IpAddr::V6(i)) => {
+                prefix_eq(u128::from(b), u128::from(i), 128, self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn prefix_eq(a: u128, b: u128, bits: u8, prefix: u8) -> bool {
+    let shift = u32::from(bits - prefix);
+    shift >= 128 || (a >> shift) == (b >> shift)
+}
+
+/// The key that rate limits count a client under: an IPv4 address as it is, an IPv6 address
+/// by its /64 (one subscriber's network: anyone gets a /64's worth of addresses).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4).to_string(),
+        v4 => v4.to_string(),
+    }
+}
+
 /// Refuses a URL whose host is an address literal that is not public (names go through the
 /// resolver instead).
 pub fn check_literal(url: &url::Url) -> Result<(), String> {

@@ -2,8 +2,8 @@
 //! limit from one IPv6 /64 and through a proxy, NodeInfo's post count, and Markdown that tries
 //! to run script on the author's pages.
 
-use crate::support::{remote::Remote, spawn_app};
-use perch::services::moderation;
+use crate::support::{remote::Remote, spawn_app, spawn_app_with, TestApp};
+use perch::services::{moderation, setup};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,4 +27,74 @@ async fn a_block_of_evil_test_refuses_a_evil_test() {
     assert_eq!(res.status(), 403);
     let text = res.text().await.unwrap();
     assert!(text.contains("blocked"), "{text}");
+}
+
+/// `count` wrong-password grants, each with the `X-Forwarded-For` that `forwarded(n)` gives:
+/// their statuses.
+async fn wrong_logins(
+    app: &TestApp,
+    count: usize,
+    forwarded: impl Fn(usize) -> String,
+) -> Vec<u16> {
+    let client = reqwest::Client::new();
+    let registered: serde_json::Value = client
+        .post(app.url("/api/v1/apps"))
+        .form(&[
+            ("client_name", "limits"),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut statuses = Vec::new();
+    for n in 0..count {
+        let res = client
+            .post(app.url("/oauth/token"))
+            .header("X-Forwarded-For", forwarded(n))
+            .form(&[
+                ("grant_type", "password"),
+                ("username", "me"),
+                ("password", "wrong"),
+                ("client_id", registered["client_id"].as_str().unwrap()),
+                (
+                    "client_secret",
+                    registered["client_secret"].as_str().unwrap(),
+                ),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_logins_from_one_ipv6_64_share_a_bucket() {
+    let app = spawn_app_with(&[("api.login_attempts", 10.into())]).await;
+    setup::set_password(&app.app.state().db, "the right one").unwrap();
+    // Behind the proxy on this host (trusted by default), from twenty addresses of one /64.
+    let statuses = wrong_logins(&app, 20, |n| format!("2001:db8:1:2::{:x}", n + 1)).await;
+    assert_eq!(&statuses[..10], &[400; 10], "{statuses:?}");
+    assert!(statuses[10..].iter().all(|&s| s == 429), "{statuses:?}");
+    // The next /64 has its own bucket.
+    let other = wrong_logins(&app, 1, |_| "2001:db8:1:3::1".into()).await;
+    assert_eq!(other, [400]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored() {
+    let app = spawn_app_with(&[
+        ("api.login_attempts", 10.into()),
+        ("web.trusted_proxies", toml::Value::Array(vec![])),
+    ])
+    .await;
+    setup::set_password(&app.app.state().db, "the right one").unwrap();
+    // A new address claimed each time: all count for the peer.
+    let statuses = wrong_logins(&app, 20, |n| format!("203.0.113.{}", n + 1)).await;
+    assert_eq!(&statuses[..10], &[400; 10], "{statuses:?}");
+    assert!(statuses[10..].iter().all(|&s| s == 429), "{statuses:?}");
 }
