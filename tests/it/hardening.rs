@@ -2,8 +2,11 @@
 //! limit from one IPv6 /64 and through a proxy, NodeInfo's post count, and Markdown that tries
 //! to run script on the author's pages.
 
-use crate::support::{remote::Remote, spawn_app, spawn_app_with, TestApp};
-use perch::services::{moderation, setup};
+use crate::support::{get_json, remote::Remote, spawn_app, spawn_app_with, TestApp};
+use perch::{
+    domain::Visibility,
+    services::{moderation, publish, setup},
+};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,4 +100,30 @@ async fn forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored() {
     let statuses = wrong_logins(&app, 20, |n| format!("203.0.113.{}", n + 1)).await;
     assert_eq!(&statuses[..10], &[400; 10], "{statuses:?}");
     assert!(statuses[10..].iter().all(|&s| s == 429), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_or_followers_only_post_leaves_nodeinfo_local_posts_unchanged() {
+    let app = spawn_app().await;
+    let local_posts = || async {
+        let (status, body) = get_json(&app.url("/nodeinfo/2.1")).await;
+        assert_eq!(status, 200);
+        body["usage"]["localPosts"].as_i64().unwrap()
+    };
+    let data = app.app.data();
+    publish::note(&data, "for everyone", Visibility::Public)
+        .await
+        .unwrap();
+    assert_eq!(local_posts().await, 1);
+    publish::note(&data, "a secret", Visibility::Direct)
+        .await
+        .unwrap();
+    publish::note(&data, "for followers", Visibility::Private)
+        .await
+        .unwrap();
+    assert_eq!(local_posts().await, 1, "their existence is not published");
+    publish::note(&data, "quietly public", Visibility::Unlisted)
+        .await
+        .unwrap();
+    assert_eq!(local_posts().await, 2);
 }
