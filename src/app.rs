@@ -58,7 +58,11 @@ impl Instance {
         )
         .map_err(|e| Error::Key(e.to_string()))?;
         let user_agent = format!("perch/{} (+{})", env!("CARGO_PKG_VERSION"), urls.base());
-        let http = crate::net::client(settings.federation.debug, &user_agent)?;
+        let http = crate::net::client(
+            settings.federation.debug,
+            &user_agent,
+            settings.federation.proxy_url().as_ref(),
+        )?;
         let state = AppState {
             settings: settings.clone(),
             db,

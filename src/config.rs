@@ -110,6 +110,18 @@ pub struct Federation {
     pub authorized_fetch: bool,
     /// Inbox POSTs taken per minute from one remote server (0: no limit).
     pub inbox_rate_per_minute: u32,
+    /// An HTTP(S) proxy for every outgoing connection ("": none; the environment's proxy
+    /// variables are never read).
+    pub proxy: String,
+}
+
+impl Federation {
+    /// The configured proxy (validated at load).
+    pub fn proxy_url(&self) -> Option<url::Url> {
+        Some(self.proxy.trim())
+            .filter(|p| !p.is_empty())
+            .and_then(|p| url::Url::parse(p).ok())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -337,6 +349,17 @@ impl Settings {
         ] {
             if v == 0 {
                 return Err(bad(key, "must be at least 1".into()));
+            }
+        }
+        let proxy = self.federation.proxy.trim();
+        if !proxy.is_empty() {
+            let ok = url::Url::parse(proxy)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                return Err(bad(
+                    "federation.proxy",
+                    format!("`{proxy}` is not an http(s):// proxy URL"),
+                ));
             }
         }
         for (i, p) in self.web.trusted_proxies.iter().enumerate() {
