@@ -127,3 +127,42 @@ async fn a_direct_or_followers_only_post_leaves_nodeinfo_local_posts_unchanged()
         .unwrap();
     assert_eq!(local_posts().await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn script_in_the_authors_markdown_does_not_reach_the_page() {
+    let app = spawn_app().await;
+    let markdown = "# A post with tricks\n\n\
+        Hello <script>alert(1)</script> <b onclick=\"alert(2)\">bold</b> \
+        [click](javascript:alert(3)) <a href=\"javascript:alert(4)\">raw</a>.\n\n\
+        ## What stays\n\n\
+        | a | b |\n|---|---|\n| 1 | 2 |\n\n\
+        ```rust\nfn main() {}\n```\n\n\
+        ![a cat](https://cdn.example/cat.png) [home](https://example.org/) [mail](mailto:me@example.org)\n";
+    let article = publish::article(&app.app.data(), markdown, Visibility::Public)
+        .await
+        .unwrap();
+    let page = crate::support::http()
+        .get(&article.post.ap_id)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let body = &page[page.find("A post with tricks").unwrap_or(0)..];
+    for bad in ["<script", "onclick", "javascript:"] {
+        assert!(!body.contains(bad), "{bad} reached the page: {body}");
+    }
+    for kept in [
+        "<h2>What stays</h2>",
+        "<table>",
+        "<code class=\"language-rust\">",
+        "<img src=\"https://cdn.example/cat.png\" alt=\"a cat\">",
+        "href=\"https://example.org/\"",
+        "href=\"mailto:me@example.org\"",
+        "<b>bold</b>",
+    ] {
+        assert!(body.contains(kept), "{kept} is missing: {body}");
+    }
+}
