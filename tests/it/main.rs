@@ -20,6 +20,7 @@ mod fuzz;
 mod hardening;
 mod import;
 pub mod media;
+mod megalodon;
 mod message_signatures;
 mod posts;
 mod ratelimit;
