@@ -3,7 +3,9 @@
 #   docker build -t perch .
 #   docker run --rm -p 127.0.0.1:8080:8080 -e PERCH__FEDERATION__DEBUG=true -v perch-data:/data perch
 #
-# For a real domain, set PERCH__SERVER__DOMAIN (and run behind a TLS proxy); see README.md.
+# That is a local trial as localhost:8080: debug mode starts only with a loopback domain.
+# For a real domain, leave debug off, set PERCH__SERVER__DOMAIN and run behind a TLS proxy
+# (see README.md, "Docker").
 
 FROM rust:1-bookworm AS build
 WORKDIR /src

@@ -58,7 +58,11 @@ impl Instance {
         )
         .map_err(|e| Error::Key(e.to_string()))?;
         let user_agent = format!("perch/{} (+{})", env!("CARGO_PKG_VERSION"), urls.base());
-        let http = crate::net::client(settings.federation.debug, &user_agent)?;
+        let http = crate::net::client(
+            settings.federation.debug,
+            &user_agent,
+            settings.federation.proxy_url().as_ref(),
+        )?;
         let state = AppState {
             settings: settings.clone(),
             db,
@@ -67,7 +71,10 @@ impl Instance {
             http: http.clone(),
             queue: Queue::default(),
             profile: Arc::new(std::sync::RwLock::new(profile)),
-            limits: Arc::new(crate::api::limits::Limits::new(&settings.api)),
+            limits: Arc::new(crate::api::limits::Limits::new(
+                &settings.api,
+                &settings.web,
+            )),
             inbox_limit: Arc::new(crate::ratelimit::Limiter::new(
                 settings.federation.inbox_rate_per_minute,
                 Duration::from_secs(60),
@@ -188,7 +195,7 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
         instance.state().clone(),
         stop_rx.clone(),
     ));
-    let sweeper_task = tokio::spawn(crate::services::media::sweeper(
+    let sweeper_task = tokio::spawn(crate::services::housekeeping::sweeper(
         instance.state().clone(),
         stop_rx,
     ));

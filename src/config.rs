@@ -35,6 +35,8 @@ pub struct Settings {
     pub delivery: Delivery,
     pub media: Media,
     pub api: Api,
+    pub retention: Retention,
+    pub web: Web,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +116,18 @@ pub struct Federation {
     pub inbox_rate_per_minute: u32,
     /// Inbox POSTs taken per minute from one client address, before verification (0: no limit).
     pub inbox_rate_per_address_per_minute: u32,
+    /// An HTTP(S) proxy for every outgoing connection ("": none; the environment's proxy
+    /// variables are never read).
+    pub proxy: String,
+}
+
+impl Federation {
+    /// The configured proxy (validated at load).
+    pub fn proxy_url(&self) -> Option<url::Url> {
+        Some(self.proxy.trim())
+            .filter(|p| !p.is_empty())
+            .and_then(|p| url::Url::parse(p).ok())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +140,34 @@ pub struct Delivery {
     pub give_up_after_hours: f64,
     pub unreachable_probe_hours: f64,
     pub timeout_seconds: u64,
+    /// The most deliveries waiting (pending or parked) for one server; more are not queued.
+    pub max_waiting_per_host: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Web {
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Web {
+    /// The trusted proxies, parsed (validated at load).
+    pub fn proxies(&self) -> Vec<crate::net::IpRange> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|p| crate::net::IpRange::parse(p).ok())
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Days the bodies of received activities are kept (their ids stay, for replay detection).
+    pub received_activity_days: u32,
+    /// Days deliveries that went through or were given up on are kept.
+    pub finished_delivery_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -245,6 +287,16 @@ impl Settings {
                 format!("`{domain}` must be a bare host[:port], without scheme or path"),
             ));
         }
+        if self.federation.debug && !parsed.host().is_some_and(|h| is_loopback_host(&h)) {
+            return Err(bad(
+                "federation.debug",
+                format!(
+                    "debug mode (http:// ids, loopback fetches) is for a local trial: \
+                     server.domain must be localhost, *.localhost, 127.x.x.x or [::1], \
+                     not `{domain}`; turn debug off for a real domain"
+                ),
+            ));
+        }
         if !self.federation.debug && parsed.port().is_some() {
             return Err(bad(
                 "server.domain",
@@ -287,6 +339,39 @@ impl Settings {
         if self.delivery.concurrency == 0 {
             return Err(bad("delivery.concurrency", "must be at least 1".into()));
         }
+        for (key, v) in [
+            (
+                "retention.received_activity_days",
+                self.retention.received_activity_days,
+            ),
+            (
+                "retention.finished_delivery_days",
+                self.retention.finished_delivery_days,
+            ),
+            (
+                "delivery.max_waiting_per_host",
+                self.delivery.max_waiting_per_host,
+            ),
+        ] {
+            if v == 0 {
+                return Err(bad(key, "must be at least 1".into()));
+            }
+        }
+        let proxy = self.federation.proxy.trim();
+        if !proxy.is_empty() {
+            let ok = url::Url::parse(proxy)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                return Err(bad(
+                    "federation.proxy",
+                    format!("`{proxy}` is not an http(s):// proxy URL"),
+                ));
+            }
+        }
+        for (i, p) in self.web.trusted_proxies.iter().enumerate() {
+            crate::net::IpRange::parse(p)
+                .map_err(|e| bad(&format!("web.trusted_proxies[{i}]"), e))?;
+        }
         if self.media.max_bytes == 0 {
             return Err(bad("media.max_bytes", "must be at least 1".into()));
         }
@@ -322,6 +407,18 @@ impl Settings {
         } else {
             PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url))
         }
+    }
+}
+
+/// Whether a domain names this machine: `localhost`, `*.localhost`, 127.x.x.x or `[::1]`.
+fn is_loopback_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
     }
 }
 
@@ -433,6 +530,40 @@ mod tests {
     fn the_default_domain_needs_debug_mode() {
         let err = Settings::load(None, []).expect_err("port without debug");
         assert!(err.to_string().contains("server.domain"), "{err}");
+    }
+
+    #[test]
+    fn debug_mode_refuses_to_start_with_a_real_domain() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for real in [
+            "blog.example.org",
+            "localhost.example.org",
+            "10.0.0.1:8080",
+            "[2001:db8::1]",
+        ] {
+            let err =
+                Settings::loopback(dir.path(), &[("server.domain", real.into())]).expect_err(real);
+            assert!(
+                err.to_string().contains("federation.debug"),
+                "{real}: {err}"
+            );
+        }
+        for local in [
+            "localhost:8080",
+            "blog.localhost",
+            "127.0.0.2:80",
+            "[::1]:8080",
+        ] {
+            Settings::loopback(dir.path(), &[("server.domain", local.into())]).expect(local);
+        }
+        let real = [
+            ("PERCH__FEDERATION__DEBUG".to_owned(), "false".to_owned()),
+            (
+                "PERCH__SERVER__DOMAIN".to_owned(),
+                "blog.example.org".to_owned(),
+            ),
+        ];
+        Settings::load(None, real).expect("a real domain without debug");
     }
 
     #[test]

@@ -37,6 +37,14 @@ if [ ! -x "$interop_venv/bin/python" ] \
   cp tests/interop/bovine/requirements.txt "$interop_venv/requirements.txt"
 fi
 export PERCH_BOVINE_PYTHON="$PWD/$interop_venv/bin/python"
+# App detection runs megalodon's own detector() (pinned in tests/interop/megalodon/package-lock.json),
+# installed there the first time and whenever the lock changes.
+megalodon=tests/interop/megalodon
+if [ ! -d "$megalodon/node_modules/megalodon" ] \
+  || ! cmp -s "$megalodon/package-lock.json" "$megalodon/node_modules/.perch-lock.json"; then
+  (cd "$megalodon" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$megalodon/package-lock.json" "$megalodon/node_modules/.perch-lock.json"
+fi
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked

@@ -12,7 +12,11 @@ use serde_json::{json, Value};
 
 /// The version string apps parse as Mastodon's.
 pub fn version() -> String {
-    format!("4.3.0 (compatible; perch {})", env!("CARGO_PKG_VERSION"))
+    format!(
+        "{} (compatible; perch {})",
+        crate::domain::MASTODON_API_VERSION,
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 fn limits(state: &AppState) -> Value {

@@ -1,60 +1,130 @@
-//! The client API's rate limits: login attempts and app registrations per client address
-//! (`[api]` in the config: that many at once, given back evenly over the window). Past the
-//! limit: 429 with `Retry-After`.
+//! The client API's rate limits: login attempts and app registrations per client (its
+//! address, an IPv6 one by its /64; `X-Forwarded-For` only from `web.trusted_proxies`), as
+//! `[api]` in the config says: that many at once, given back evenly over the window. Past
+//! the limit: 429 with `Retry-After`.
 
-use crate::{error::Error, ratelimit::Limiter, state::AppState};
+use crate::{error::Error, net::IpRange, ratelimit::Limiter, state::AppState};
 use actix_web::HttpRequest;
-use std::time::Duration;
+use std::{net::IpAddr, time::Duration};
 
-/// The limiters of one instance.
+/// The limiters of one instance, and the proxies whose `X-Forwarded-For` they believe.
 pub struct Limits {
     login: Limiter,
     apps: Limiter,
+    proxies: Vec<IpRange>,
 }
 
 impl Limits {
-    pub fn new(settings: &crate::config::Api) -> Limits {
+    pub fn new(settings: &crate::config::Api, web: &crate::config::Web) -> Limits {
         let window = Duration::from_secs(settings.limit_window_seconds.max(1));
         Limits {
             login: Limiter::new(settings.login_attempts, window),
             apps: Limiter::new(settings.app_registrations, window),
+            proxies: web.proxies(),
         }
     }
-}
 
-/// The client's address: the peer, or, when the peer is a reverse proxy on this host, the
-/// address that proxy appended to `X-Forwarded-For` (the last entry: the ones before it are
-/// whatever the client claimed). `Forwarded` is not read: proxies pass it through unchanged.
-pub fn client_address(req: &HttpRequest) -> String {
-    let peer = req.peer_addr().map(|a| a.ip());
-    match peer {
-        Some(ip) if !ip.is_loopback() => ip.to_string(),
-        _ => req
+    /// The key a request is counted under: see [`client_ip`] and [`crate::net::client_key`].
+    /// The inbox's limit before verification counts under the same key.
+    pub fn key(&self, req: &HttpRequest) -> String {
+        let forwarded: Vec<String> = req
             .headers()
             .get_all("x-forwarded-for")
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .last()
-            .map(str::to_owned)
-            .or_else(|| peer.map(|ip| ip.to_string()))
-            .unwrap_or_else(|| "unknown".into()),
+            .map(|v| v.trim().to_owned())
+            .collect();
+        match client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, &self.proxies) {
+            Some(ip) => crate::net::client_key(ip),
+            None => "unknown".into(),
+        }
     }
 }
 
-fn check(limiter: &Limiter, req: &HttpRequest) -> Result<(), Error> {
+/// The client's address: the peer, unless the peer is a trusted proxy; then the rightmost
+/// `X-Forwarded-For` entry that is not itself a trusted proxy (the ones before it are whatever
+/// the client claimed). An entry that is not an address ends the walk at the proxy that
+/// appended it. `Forwarded` is not read: proxies pass it through unchanged.
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded: &[String],
+    proxies: &[IpRange],
+) -> Option<IpAddr> {
+    let trusted = |ip: IpAddr| proxies.iter().any(|p| p.contains(ip));
+    let mut client = peer?;
+    for entry in forwarded.iter().rev() {
+        if !trusted(client) {
+            break;
+        }
+        match entry
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<IpAddr>()
+        {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    Some(client)
+}
+
+fn check(limits: &Limits, limiter: &Limiter, req: &HttpRequest) -> Result<(), Error> {
     limiter
-        .check(&client_address(req))
+        .check(&limits.key(req))
         .map_err(|wait| Error::TooManyRequests(crate::ratelimit::retry_after_secs(wait)))
 }
 
 /// Counts a login attempt (the login page or the password grant).
 pub fn login(state: &AppState, req: &HttpRequest) -> Result<(), Error> {
-    check(&state.limits.login, req)
+    check(&state.limits, &state.limits.login, req)
 }
 
 /// Counts an app registration.
 pub fn register_app(state: &AppState, req: &HttpRequest) -> Result<(), Error> {
-    check(&state.limits.apps, req)
+    check(&state.limits, &state.limits.apps, req)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect(s)
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxies: Vec<IpRange> = ["127.0.0.1", "::1", "172.16.0.0/12"]
+            .iter()
+            .map(|p| IpRange::parse(p).expect(p))
+            .collect();
+        let xff = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Straight from the internet: the header is the client's own claim.
+        assert_eq!(
+            client_ip(Some(ip("203.0.113.9")), &xff(&["1.2.3.4"]), &proxies),
+            Some(ip("203.0.113.9"))
+        );
+        // Through the Docker bridge's proxy: the address it appended.
+        assert_eq!(
+            client_ip(
+                Some(ip("172.17.0.1")),
+                &xff(&["6.6.6.6", "203.0.113.9"]),
+                &proxies
+            ),
+            Some(ip("203.0.113.9"))
+        );
+        // Two trusted proxies in a row; a client-claimed trusted address is not skipped past
+        // an untrusted one.
+        assert_eq!(
+            client_ip(
+                Some(ip("127.0.0.1")),
+                &xff(&["127.0.0.1", "203.0.113.9", "172.20.0.3"]),
+                &proxies
+            ),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), &xff(&["junk"]), &proxies),
+            Some(ip("127.0.0.1"))
+        );
+    }
 }

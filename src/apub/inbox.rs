@@ -73,7 +73,7 @@ impl InboxActivity {
             InboxActivity::Delete(_) => "Delete",
             InboxActivity::Like(_) => "Like",
             InboxActivity::Announce(_) => "Announce",
-            InboxActivity::Unknown(u) => u.kind.as_str().unwrap_or("?"),
+            InboxActivity::Unknown(_) => activities::NOT_ACTED_ON,
         }
     }
 }

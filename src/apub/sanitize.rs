@@ -1,71 +1,149 @@
-//! Remote HTML is hostile until it has been through here: what Mastodon allows (links,
+//! HTML is hostile until it has been through here, the network's and the author's alike
+//! (raw HTML in Markdown is still HTML). One policy: what Mastodon allows (links,
 //! paragraphs, line breaks, mentions, hashtags, emphasis, lists, code, quotes), and the
 //! headings and tables that articles carry, stays; scripts,
 //! styles, event handlers, frames, SVG and `javascript:`/`data:` URLs go. Links get
-//! `rel="nofollow noopener ugc"`.
+//! `rel="nofollow noopener ugc"` when they come from the network. The author's Markdown also
+//! keeps images, code languages, task lists and footnotes ([`clean_authored`]).
 
 use ammonia::Builder;
 use std::{collections::HashSet, sync::OnceLock};
 
-fn cleaner() -> &'static Builder<'static> {
+/// The one policy: what stays of any HTML, the network's or the author's.
+fn policy() -> Builder<'static> {
+    let mut b = Builder::empty();
+    b.add_tags([
+        "p",
+        "br",
+        "a",
+        "span",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ul",
+        "ol",
+        "li",
+        "code",
+        "pre",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "sup",
+        "sub",
+        "abbr",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    ])
+    .add_tag_attributes("a", ["href"])
+    .add_tag_attributes("ol", ["start", "reversed"])
+    .add_allowed_classes("a", ["mention", "hashtag", "u-url", "status-link"])
+    .add_allowed_classes("span", ["h-card", "invisible", "ellipsis"])
+    .url_schemes(HashSet::from(["http", "https", "mailto"]))
+    .strip_comments(true);
+    b
+}
+
+fn remote() -> &'static Builder<'static> {
     static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {
-        let mut b = Builder::empty();
-        b.add_tags([
-            "p",
-            "br",
-            "a",
-            "span",
-            "em",
-            "strong",
-            "b",
-            "i",
-            "u",
-            "s",
-            "del",
-            "ul",
-            "ol",
-            "li",
-            "code",
-            "pre",
-            "blockquote",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "hr",
-            "sup",
-            "sub",
-            "abbr",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-        ])
-        .add_tag_attributes("a", ["href"])
-        .add_tag_attributes("ol", ["start", "reversed"])
-        .add_allowed_classes("a", ["mention", "hashtag", "u-url", "status-link"])
-        .add_allowed_classes("span", ["h-card", "invisible", "ellipsis"])
-        .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .link_rel(Some("nofollow noopener ugc"))
-        .url_relative(ammonia::UrlRelative::Deny)
-        .strip_comments(true);
+        let mut b = policy();
+        b.link_rel(Some("nofollow noopener ugc"))
+            .url_relative(ammonia::UrlRelative::Deny);
+        b
+    })
+}
+
+/// The policy plus what the author's Markdown makes: images, code blocks' language, task
+/// lists' boxes, footnotes, and links relative to the site (the author's own `rel`s stay).
+fn authored() -> &'static Builder<'static> {
+    static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut b = policy();
+        b.add_tags(["img", "input", "div"])
+            .add_tag_attributes("img", ["src", "alt", "title"])
+            .add_tag_attributes("a", ["rel", "target"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("div", ["id"])
+            .add_tag_attributes("th", ["align"])
+            .add_tag_attributes("td", ["align"])
+            .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
+            .add_allowed_classes("div", ["footnote-definition"])
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("code", "class") => value
+                    .split_whitespace()
+                    .all(|c| c.starts_with("language-"))
+                    .then(|| value.into()),
+                ("input", "type") => (value == "checkbox").then(|| value.into()),
+                _ => Some(value.into()),
+            })
+            .add_tag_attributes("code", ["class"])
+            .link_rel(None)
+            .url_relative(ammonia::UrlRelative::PassThrough);
         b
     })
 }
 
 /// The HTML of a remote post, made safe to store and show.
 pub fn clean(html: &str) -> String {
-    cleaner().clean(html).to_string()
+    remote().clean(html).to_string()
+}
+
+/// The HTML that the author's Markdown rendered to (from an app, the CLI or an import): the
+/// same policy, with what articles need. Raw HTML in the Markdown is held to it too.
+pub fn clean_authored(html: &str) -> String {
+    authored().clean(html).to_string()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, clean_authored};
+
+    #[test]
+    fn the_authors_markdown_keeps_what_articles_need_and_nothing_executable() {
+        let html = "<h2>Head</h2><table><thead><tr><th>a</th></tr></thead><tbody><tr><td>b</td></tr></tbody></table>\
+            <pre><code class=\"language-rust\">fn x() {}</code></pre>\
+            <p><img src=\"https://cdn.example/a.png\" alt=\"A\"> <a href=\"/posts/x\">rel</a> \
+            <a href=\"mailto:me@example.org\">mail</a> <a href=\"https://x.example/\">web</a></p>\
+            <ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\"> done</li></ul>";
+        assert_eq!(clean_authored(html), html);
+        for hostile in [
+            "<script>alert(1)</script>",
+            "<p onclick=\"alert(1)\">x</p>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<img src=\"javascript:alert(1)\" onerror=\"alert(1)\">",
+            "<code class=\"x\" onmouseover=\"alert(1)\">c</code>",
+            "<input type=\"image\" src=\"x\" onfocus=\"alert(1)\" autofocus>",
+            "<iframe src=\"https://evil.example\"></iframe>",
+        ] {
+            let out = clean_authored(hostile).to_ascii_lowercase();
+            for bad in [
+                "<script",
+                "onclick",
+                "onerror",
+                "onmouseover",
+                "onfocus",
+                "javascript:",
+                "<iframe",
+                "class=\"x\"",
+                "type=\"image\"",
+            ] {
+                assert!(!out.contains(bad), "{hostile} → {out} still has {bad}");
+            }
+        }
+    }
 
     #[test]
     fn what_mastodon_sends_survives() {

@@ -63,16 +63,35 @@ pub fn claim(
         deliveries::unpark(conn, &probes)?;
     }
     let next_probe = t + hours(settings.unreachable_probe_hours);
+    // A failing server gets one delivery at a time: its retries are the server's, not each
+    // row's, however many rows wait for it.
+    let failing: HashSet<String> = hosts::failing(conn)?.into_iter().collect();
+    let mut busy: HashSet<String> = if failing.is_empty() {
+        HashSet::new()
+    } else {
+        deliveries::leased_inboxes(conn)?
+            .iter()
+            .map(|i| server_of(i))
+            .filter(|s| failing.contains(s))
+            .collect()
+    };
     let mut taken = Vec::new();
     while taken.len() < limit {
         let due = deliveries::due(conn, (limit - taken.len()) as i64)?;
         if due.is_empty() {
             break;
         }
-        let (mut go, mut park) = (Vec::new(), Vec::new());
+        let (mut go, mut park, mut hold) = (Vec::new(), Vec::new(), Vec::new());
         for (id, inbox) in due {
             let server = server_of(&inbox);
             match down.get_mut(&server) {
+                None if failing.contains(&server) => {
+                    if busy.insert(server) {
+                        go.push(id);
+                    } else {
+                        hold.push(id);
+                    }
+                }
                 None => go.push(id),
                 Some(host) if probe_due(host, t) => {
                     tracing::info!(%server, %inbox, "probing an unreachable server");
@@ -84,7 +103,10 @@ pub fn claim(
             }
         }
         taken.extend(deliveries::lease(conn, &go, lease_until)?);
-        if park.is_empty() {
+        // Until the one in flight has come back: it defers them further if it fails, and
+        // makes them due at once if it goes through.
+        deliveries::hold(conn, &hold, lease_until)?;
+        if park.is_empty() && hold.is_empty() {
             break;
         }
         deliveries::park(conn, &park)?;
@@ -122,6 +144,7 @@ pub fn failed(
             hosts::mark_unreachable(conn, &server, t, probe)?;
             return Ok(PARKED);
         }
+        deliveries::defer_server(conn, &server, next)?;
     } else {
         answered(conn, &server)?;
     }
@@ -139,7 +162,8 @@ pub fn answered(conn: &mut Conn, server: &str) -> Result<usize> {
         return Ok(0);
     };
     if was.unreachable_since.is_none() {
-        return Ok(0);
+        // Its rows held back behind the failing one.
+        return deliveries::due_now_for_server(conn, server);
     }
     let ids: Vec<i64> = deliveries::parked(conn)?
         .into_iter()
@@ -149,6 +173,33 @@ pub fn answered(conn: &mut Conn, server: &str) -> Result<usize> {
     let n = deliveries::unpark(conn, &ids)?;
     tracing::info!(%server, deliveries = n, "server answers again; its parked deliveries are due");
     Ok(n)
+}
+
+/// Gives up the newest rows of each server with more than `cap` waiting (pending or parked):
+/// what other servers make perch send cannot pile up for one host. Returns how many.
+pub fn trim_waiting(conn: &mut Conn, cap: u32) -> Result<usize> {
+    let mut per_server: HashMap<String, usize> = HashMap::new();
+    let excess: Vec<i64> = deliveries::waiting(conn)?
+        .into_iter()
+        .filter(|(_, inbox)| {
+            let n = per_server.entry(server_of(inbox)).or_default();
+            *n += 1;
+            *n > cap as usize
+        })
+        .map(|(id, _)| id)
+        .collect();
+    if !excess.is_empty() {
+        tracing::warn!(
+            rows = excess.len(),
+            cap,
+            "deliveries over the per-server cap given up"
+        );
+    }
+    deliveries::give_up(
+        conn,
+        &excess,
+        &format!("more than {cap} deliveries were waiting for this server"),
+    )
 }
 
 /// A verified activity came from `actor`: its server (by its inboxes, as deliveries know it)

@@ -1,7 +1,9 @@
 //! The delivery worker: claim due rows → sign and POST ([`super::sign`]) → record the outcome.
 //!
 //! Retries with exponential backoff on network errors, 5xx, 408 and 429 (honouring
-//! `Retry-After`); any other 4xx is final. A server failing for the whole retry horizon
+//! `Retry-After`); any other 4xx is final, and so is any failure of an inbox on a server
+//! that hosts no actor we know. A failing server gets one delivery at a time
+//! ([`reachability::claim`]). A server failing for the whole retry horizon
 //! (`give_up_after_hours`) is marked unreachable and its rows are parked until it answers
 //! ([`reachability`]); a row still failing that long while its server answers is marked dead.
 //! Rows are leased while in flight, so a crash leaves them to be claimed again: a delivery
@@ -9,7 +11,12 @@
 
 use crate::{
     config::Delivery as DeliverySettings,
-    db::{self, models::*, queries::deliveries, queries::deliveries::Outcome, Conn},
+    db::{
+        self,
+        models::*,
+        queries::{self, deliveries, deliveries::Outcome},
+        Conn,
+    },
     delivery::reachability,
     error::Result,
     state::AppState,
@@ -151,6 +158,17 @@ fn record(
                 new_state: DEAD,
                 status: status.map(i32::from),
                 error: Some(error),
+                next_attempt: now,
+            }
+        }
+        Attempt::Retry { status, error, .. } if !queries::actors::any_on_host(c, &server)? => {
+            // An inbox is any URL an actor document names: retrying one on a server that
+            // hosts no actor we know would make each request to our inbox many POSTs to it.
+            tracing::warn!(inbox = %row.inbox, activity, %error, "delivery failed; no known actor on its server, not retrying");
+            Outcome {
+                new_state: DEAD,
+                status: status.map(i32::from),
+                error: Some(format!("{error}; not retried: no actor known on {server}")),
                 next_attempt: now,
             }
         }

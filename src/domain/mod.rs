@@ -10,6 +10,10 @@ mod urls;
 pub use acct::Acct;
 pub use urls::Urls;
 
+/// The Mastodon version whose client API perch speaks: what apps enable features by (the
+/// instance's `version`, NodeInfo's `metadata.upstream`).
+pub const MASTODON_API_VERSION: &str = "4.3.0";
+
 /// Who may see a post, as Mastodon names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {

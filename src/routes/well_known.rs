@@ -102,7 +102,13 @@ async fn nodeinfo(version: web::Path<String>, data: Data) -> Result<HttpResponse
             "users": { "total": 1, "activeMonth": 1, "activeHalfyear": 1 },
             "localPosts": posts,
         },
-        "metadata": { "nodeName": data.profile().display_name },
+        // `software.name` stays perch; `upstream` is how forks and kin say whose client API
+        // they speak, and what app detectors (megalodon's `detector()`) read for a name they
+        // do not know.
+        "metadata": {
+            "nodeName": data.profile().display_name,
+            "upstream": { "name": "mastodon", "version": crate::domain::MASTODON_API_VERSION },
+        },
     });
     let schema = format!("http://nodeinfo.diaspora.software/ns/schema/{version}#");
     Ok(HttpResponse::Ok()

@@ -204,7 +204,8 @@ fn markdown_options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// A note written in Markdown: text outside code and links gets hashtags, mentions and URLs.
+/// A note written in Markdown: text outside code and links gets hashtags, mentions and URLs;
+/// the HTML goes through the sanitiser.
 fn markdown_note_html(text: &str, links: &LinkTargets<'_>) -> String {
     let mut depth = 0usize;
     let events = Parser::new_ext(text, markdown_options()).map(|ev| match ev {
@@ -222,7 +223,7 @@ fn markdown_note_html(text: &str, links: &LinkTargets<'_>) -> String {
     });
     let mut out = String::new();
     html::push_html(&mut out, events);
-    out
+    crate::apub::sanitize::clean_authored(&out)
 }
 
 /// An article's parts, from Markdown.
@@ -232,7 +233,8 @@ pub struct ParsedArticle {
     pub html: String,
 }
 
-/// Renders an article; with `take_title`, its first level-1 heading is split off as the
+/// Renders an article (through the sanitiser: raw HTML in it is held to the same policy as
+/// everything else); with `take_title`, its first level-1 heading is split off as the
 /// title. The first paragraph, as plain text, is the summary.
 pub fn parse_article(markdown: &str, take_title: bool) -> Result<ParsedArticle> {
     let events: Vec<Event> = Parser::new_ext(markdown, markdown_options()).collect();
@@ -268,7 +270,7 @@ pub fn parse_article(markdown: &str, take_title: bool) -> Result<ParsedArticle> 
     Ok(ParsedArticle {
         title,
         summary,
-        html: html_out,
+        html: crate::apub::sanitize::clean_authored(&html_out),
     })
 }
 

@@ -95,21 +95,3 @@ pub async fn sweep_abandoned(state: &AppState) -> Result<usize> {
     }
     Ok(removed.len())
 }
-
-/// Sweeps abandoned uploads once an hour until `stop`.
-pub async fn sweeper(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        match sweep_abandoned(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(removed = n, "abandoned uploads deleted"),
-            Err(e) => tracing::warn!(error = %e, "sweeping abandoned uploads failed"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
-            _ = stop.changed() => {}
-        }
-        if *stop.borrow() {
-            return;
-        }
-    }
-}

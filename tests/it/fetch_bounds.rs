@@ -103,7 +103,7 @@ async fn outside_debug_mode_loopback_redirect_targets_are_refused() {
         &keys.private_key,
     )
     .unwrap();
-    let http = perch::net::client(false, "perch-test").unwrap();
+    let http = perch::net::client(false, "perch-test", None).unwrap();
     let client = perch::apub::signed_fetch::client(http, signer, false);
     for url in [
         format!("http://127.0.0.1:{}/notes/1", target.port),

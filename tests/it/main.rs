@@ -5,6 +5,7 @@
 mod support;
 
 mod authorized_fetch;
+mod bounds;
 mod cli;
 mod client;
 mod comments;
@@ -15,9 +16,11 @@ mod federation;
 mod fetch_bounds;
 mod fixtures;
 mod fuzz;
+mod hardening;
 mod import;
 mod interop;
 pub mod media;
+mod megalodon;
 mod message_signatures;
 mod no_proxy;
 mod posts;

@@ -1,5 +1,7 @@
 //! `Follow` of the author (ActivityPub §7.5): stored as a follower, answered with `Accept`, or
-//! held pending when the actor is locked.
+//! held pending when the actor is locked. One Accept per change of the follow's state: a
+//! Follow from an accepted follower, under whatever id, is not answered again (but for a
+//! daily re-Accept, for servers that lost theirs).
 
 use super::{is_us, sender};
 use crate::{
@@ -39,7 +41,11 @@ impl Follow {
             .run(move |c| {
                 db::write(c, |c| {
                     let existing = follows::get(c, follower.id, INCOMING)?;
-                    let already = existing.is_some_and(|f| f.state == ACCEPTED);
+                    let already = existing.as_ref().is_some_and(|f| f.state == ACCEPTED);
+                    if already && existing.is_some_and(|f| !reaccept_due(&f)) {
+                        // A Follow repeated (under any id) gets no second Accept.
+                        return Ok(false);
+                    }
                     if locked && !already {
                         follows::upsert(c, follower.id, INCOMING, self.id.as_str(), PENDING)?;
                         notifications::add(c, notifications::FOLLOW_REQUEST, follower.id, None)?;
@@ -59,6 +65,14 @@ impl Follow {
         tracing::info!(follower = %actor, accepted, "follow received");
         Ok(())
     }
+}
+
+/// A follower that follows again, already accepted, is sent the Accept again at most once
+/// a day: enough for a server that lost the first, too little to make Follows into POSTs.
+const REACCEPT_AFTER_HOURS: i64 = 24;
+
+fn reaccept_due(follow: &DbFollow) -> bool {
+    db::now() - follow.updated_at > chrono::Duration::hours(REACCEPT_AFTER_HOURS)
 }
 
 /// Makes `follower` an accepted follower and queues the `Accept` of `follow` to them.

@@ -11,8 +11,29 @@ pub fn insert(conn: &mut Conn, new: &NewActivity) -> Result<DbActivity> {
         .get_result(conn)?)
 }
 
-/// Records a received activity; `false` when its id was seen before (a replay).
+/// The `kind` the inbox gives an activity it does not act on: such activities are not stored.
+pub const NOT_ACTED_ON: &str = "Unknown";
+
+/// The largest received body stored. A bigger one keeps its row (for replay detection) and
+/// its size, not its JSON: nothing reads received bodies, they are kept for the operator.
+pub const MAX_STORED_BODY_BYTES: usize = 32 * 1024;
+
+/// Records a received activity that perch acted on; `false` when its id was seen before (a
+/// replay), or when it is not stored at all (its kind is [`NOT_ACTED_ON`]).
 pub fn record_received(conn: &mut Conn, new: &NewActivity) -> Result<bool> {
+    if new.kind == NOT_ACTED_ON {
+        return Ok(false);
+    }
+    let omitted;
+    let new = if new.data.len() > MAX_STORED_BODY_BYTES {
+        omitted = NewActivity {
+            data: serde_json::json!({ "omitted_bytes": new.data.len() }).to_string(),
+            ..new.clone()
+        };
+        &omitted
+    } else {
+        new
+    };
     let n = diesel::insert_into(activities)
         .values(new)
         .on_conflict(ap_id)
@@ -20,6 +41,24 @@ pub fn record_received(conn: &mut Conn, new: &NewActivity) -> Result<bool> {
         .execute(conn)?;
     Ok(n > 0)
 }
+
+/// Forgets the bodies of received activities stored before `before` (their rows stay, for
+/// replay detection). Returns how many.
+pub fn expire_received_bodies(conn: &mut Conn, before: chrono::NaiveDateTime) -> Result<usize> {
+    Ok(diesel::update(
+        activities.filter(
+            local
+                .eq(false)
+                .and(created_at.lt(before))
+                .and(data.ne(EXPIRED_BODY)),
+        ),
+    )
+    .set(data.eq(EXPIRED_BODY))
+    .execute(conn)?)
+}
+
+/// What an expired body is replaced with.
+pub const EXPIRED_BODY: &str = "{}";
 
 pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbActivity>> {
     Ok(activities

@@ -80,3 +80,13 @@ pub fn set_remote_extras(
 pub fn count_remote(conn: &mut Conn) -> Result<i64> {
     Ok(actors.filter(local.eq(false)).count().get_result(conn)?)
 }
+
+/// Whether any actor we know has its id on `host` (host[:port]).
+pub fn any_on_host(conn: &mut Conn, host: &str) -> Result<bool> {
+    use crate::db::schema::actors::dsl as a;
+    let n: i64 = a::actors
+        .filter(a::domain.eq(host))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

@@ -4,17 +4,48 @@ use crate::db::{models::*, now, schema, schema::blocks::dsl::*, Conn};
 use crate::error::Result;
 use diesel::prelude::*;
 
-/// Whether an actor (by id) or its domain is blocked.
+/// Whether an actor (by id) or its domain is blocked. A blocked domain covers its
+/// subdomains: a block of `evil.test` refuses `a.evil.test`.
 pub fn is_blocked(conn: &mut Conn, actor: &str, host: &str) -> Result<bool> {
-    let n: i64 = blocks
-        .filter(
-            actor_ap_id
-                .eq(actor)
-                .or(domain.eq(host.to_ascii_lowercase())),
-        )
+    let by_id: i64 = blocks
+        .filter(actor_ap_id.eq(actor))
         .count()
         .get_result(conn)?;
-    Ok(n > 0)
+    if by_id > 0 {
+        return Ok(true);
+    }
+    let domains: Vec<String> = blocks
+        .filter(domain.is_not_null())
+        .select(domain.assume_not_null())
+        .load(conn)?;
+    Ok(domains.iter().any(|d| covers(d, host)))
+}
+
+/// Whether a block of `blocked` (host or host:port) covers `host` (host or host:port): the
+/// same host or a subdomain of it, on any port unless the block names one.
+pub fn covers(blocked: &str, host: &str) -> bool {
+    fn split(h: &str) -> (String, Option<&str>) {
+        let h = h.trim();
+        let (name, port) = match h.rsplit_once(':') {
+            // An IPv6 literal without a port has colons but ends with `]`.
+            Some((n, p))
+                if !p.is_empty()
+                    && p.chars().all(|c| c.is_ascii_digit())
+                    && !n.ends_with(':')
+                    && (n.starts_with('[') == n.ends_with(']')) =>
+            {
+                (n, Some(p))
+            }
+            _ => (h, None),
+        };
+        (name.trim_end_matches('.').to_ascii_lowercase(), port)
+    }
+    let (block_name, block_port) = split(blocked);
+    let (name, port) = split(host);
+    if block_name.is_empty() || block_port.is_some_and(|p| Some(p) != port) {
+        return false;
+    }
+    name == block_name || name.ends_with(&format!(".{block_name}"))
 }
 
 /// Blocks an actor, and hides their comments. `false` if already blocked.
@@ -28,7 +59,7 @@ pub fn block_actor(conn: &mut Conn, actor: &DbActor) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// Blocks a whole domain, and hides the comments of its actors. `false` if already blocked.
+/// Blocks a whole domain and its subdomains, and hides the comments of their actors. `false` if already blocked.
 pub fn block_domain(conn: &mut Conn, host: &str) -> Result<bool> {
     let host = host.to_ascii_lowercase();
     let n = diesel::insert_into(blocks)
@@ -36,9 +67,12 @@ pub fn block_domain(conn: &mut Conn, host: &str) -> Result<bool> {
         .on_conflict_do_nothing()
         .execute(conn)?;
     let ids: Vec<i64> = schema::actors::table
-        .filter(schema::actors::domain.eq(&host))
-        .select(schema::actors::id)
-        .load(conn)?;
+        .select((schema::actors::id, schema::actors::domain))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .filter(|(_, d)| covers(&host, d))
+        .map(|(i, _)| i)
+        .collect();
     hide_comments_of(conn, &ids)?;
     drop_follows_of(conn, &ids)?;
     Ok(n > 0)
@@ -84,4 +118,30 @@ fn hide_comments_of(conn: &mut Conn, actor_ids: &[i64]) -> Result<()> {
     .set(o::moderation.eq(Some(HIDDEN)))
     .execute(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn a_block_of_evil_test_covers_its_subdomains_and_nothing_else() {
+        for host in [
+            "evil.test",
+            "a.evil.test",
+            "b.a.evil.test",
+            "A.Evil.Test",
+            "a.evil.test:8443",
+            "evil.test.",
+        ] {
+            assert!(covers("evil.test", host), "{host}");
+        }
+        for host in ["notevil.test", "evil.test.example", "test", "evil.tes", ""] {
+            assert!(!covers("evil.test", host), "{host}");
+        }
+        assert!(covers("localhost:1234", "localhost:1234"));
+        assert!(covers("localhost:1234", "a.localhost:1234"));
+        assert!(!covers("localhost:1234", "localhost:9999"));
+        assert!(covers("localhost", "localhost:9999"));
+    }
 }

@@ -189,3 +189,107 @@ pub fn for_activity(conn: &mut Conn, activity: i64) -> Result<Vec<DbDelivery>> {
         .select(DbDelivery::as_select())
         .load(conn)?)
 }
+
+/// Deletes the rows that went through or were given up on before `before`. Returns how many.
+pub fn delete_finished(conn: &mut Conn, before: NaiveDateTime) -> Result<usize> {
+    Ok(diesel::delete(
+        deliveries.filter(state.eq_any([DELIVERED, DEAD]).and(updated_at.lt(before))),
+    )
+    .execute(conn)?)
+}
+
+/// The two `LIKE` patterns (http and https) of the inboxes on `server` (host[:port]).
+fn on_server(server: &str) -> [String; 2] {
+    let escaped: String = server
+        .chars()
+        .flat_map(|c| match c {
+            '\\' | '%' | '_' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    [
+        format!("http://{escaped}/%"),
+        format!("https://{escaped}/%"),
+    ]
+}
+
+/// Makes the pending, unleased rows of `server` due no sooner than `until`: while a server
+/// fails, its rows wait for its next retry, not each for its own.
+pub fn defer_server(conn: &mut Conn, server: &str, until: NaiveDateTime) -> Result<usize> {
+    let t = now();
+    let [http, https] = on_server(server);
+    Ok(diesel::update(
+        deliveries
+            .filter(state.eq(PENDING))
+            .filter(next_attempt_at.lt(until))
+            .filter(locked_until.is_null().or(locked_until.lt(t)))
+            .filter(
+                inbox
+                    .like(http)
+                    .escape('\\')
+                    .or(inbox.like(https).escape('\\')),
+            ),
+    )
+    .set((next_attempt_at.eq(until), updated_at.eq(t)))
+    .execute(conn)?)
+}
+
+/// Makes every pending row of `server` due at once (it answers again).
+pub fn due_now_for_server(conn: &mut Conn, server: &str) -> Result<usize> {
+    let t = now();
+    let [http, https] = on_server(server);
+    Ok(diesel::update(
+        deliveries
+            .filter(state.eq(PENDING))
+            .filter(next_attempt_at.gt(t))
+            .filter(
+                inbox
+                    .like(http)
+                    .escape('\\')
+                    .or(inbox.like(https).escape('\\')),
+            ),
+    )
+    .set((next_attempt_at.eq(t), updated_at.eq(t)))
+    .execute(conn)?)
+}
+
+/// Holds the rows `ids` back until `until`, untried.
+pub fn hold(conn: &mut Conn, ids: &[i64], until: NaiveDateTime) -> Result<usize> {
+    Ok(diesel::update(deliveries.filter(id.eq_any(ids)))
+        .set((next_attempt_at.eq(until), updated_at.eq(now())))
+        .execute(conn)?)
+}
+
+/// Every row still waiting to go (pending or parked), oldest first: (id, inbox).
+pub fn waiting(conn: &mut Conn) -> Result<Vec<(i64, String)>> {
+    Ok(deliveries
+        .filter(state.eq_any([PENDING, PARKED]))
+        .order(id.asc())
+        .select((id, inbox))
+        .load(conn)?)
+}
+
+/// Gives the rows `ids` up (dead), with `why` as their last error.
+pub fn give_up(conn: &mut Conn, ids: &[i64], why: &str) -> Result<usize> {
+    let t = now();
+    let mut n = 0;
+    for chunk in ids.chunks(500) {
+        n += diesel::update(deliveries.filter(id.eq_any(chunk)))
+            .set((
+                state.eq(DEAD),
+                last_error.eq(Some(why)),
+                locked_until.eq(None::<NaiveDateTime>),
+                updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
+/// The inboxes of the rows in flight now.
+pub fn leased_inboxes(conn: &mut Conn) -> Result<Vec<String>> {
+    Ok(deliveries
+        .filter(locked_until.gt(now()))
+        .select(inbox)
+        .load(conn)?)
+}

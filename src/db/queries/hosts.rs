@@ -96,3 +96,11 @@ pub fn all(conn: &mut Conn) -> Result<Vec<DbHost>> {
         .select(DbHost::as_select())
         .load(conn)?)
 }
+
+/// The servers failing now but not (yet) marked unreachable.
+pub fn failing(conn: &mut Conn) -> Result<Vec<String>> {
+    Ok(hosts
+        .filter(failing_since.is_not_null().and(unreachable_since.is_null()))
+        .select(host)
+        .load(conn)?)
+}

@@ -12,7 +12,22 @@ pub const FAVOURITE: &str = "favourite";
 pub const REBLOG: &str = "reblog";
 pub const UPDATE: &str = "update";
 
+/// Adds a notification, unless the author has the same one (type, actor, object) not yet
+/// dismissed: a repeated activity, under whatever id, tells the author once. Callers are in a
+/// write transaction, so the check and the insert are one step.
 pub fn add(conn: &mut Conn, what: &str, actor: i64, object: Option<i64>) -> Result<()> {
+    let same = notifications
+        .filter(kind.eq(what).and(actor_id.eq(actor)))
+        .filter(dismissed.eq(false))
+        .into_boxed();
+    let same = match object {
+        Some(o) => same.filter(object_id.eq(o)),
+        None => same.filter(object_id.is_null()),
+    };
+    let n: i64 = same.count().get_result(conn)?;
+    if n > 0 {
+        return Ok(());
+    }
     diesel::insert_into(notifications)
         .values((
             kind.eq(what),

@@ -47,8 +47,16 @@ pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbObject>> {
         .optional()?)
 }
 
+/// The author's posts anyone may see: public and unlisted, not deleted (what NodeInfo and the
+/// instance's stats publish; followers-only and direct posts are not counted, not even as a
+/// number).
 pub fn count_local(conn: &mut Conn) -> Result<i64> {
-    Ok(objects.filter(local.eq(true)).count().get_result(conn)?)
+    use crate::domain::Visibility;
+    Ok(objects
+        .filter(local.eq(true).and(deleted_at.is_null()))
+        .filter(visibility.eq_any([Visibility::Public.as_str(), Visibility::Unlisted.as_str()]))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Posts by one actor, newest first.

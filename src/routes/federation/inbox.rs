@@ -25,7 +25,7 @@ pub async fn personal(
 }
 
 async fn handle(req: HttpRequest, body: web::Bytes, data: Data) -> Result<HttpResponse> {
-    let client = crate::api::limits::client_address(&req);
+    let client = data.limits.key(&req);
     match receive(super::incoming(&req), &client, &body, &data).await {
         Ok(()) => Ok(HttpResponse::Accepted().finish()),
         Err(e) => {

@@ -201,6 +201,11 @@ impl Remote {
             .insert(path.to_owned(), body.clone());
     }
 
+    /// The actor document it serves (a test may serve a changed copy at the same id).
+    pub fn document(&self) -> Value {
+        self.doc.lock().expect("lock").clone()
+    }
+
     /// Serves `object` at its own id, as the remote's post.
     pub fn serve(&self, object: &Value) {
         let id = object["id"].as_str().expect("an id");
