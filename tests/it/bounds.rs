@@ -189,18 +189,10 @@ async fn a_follow_naming_a_victims_url_as_its_inbox_is_refused_and_sends_nothing
         "actor": actor_id,
         "object": app.actor_url(),
     });
-    let inbox = app.url("/inbox");
-    let body = serde_json::to_vec(&follow).unwrap();
-    let headers = signer.sign_post(
-        &url::Url::parse(&inbox).unwrap(),
-        &body,
-        "application/activity+json",
-        chrono::Utc::now(),
-    );
     // The actor document is refused before anything is queued: its inbox is not on its own
     // server. (Were it let through, the worker would make one POST there, not a retry
     // schedule: a failure at a server where perch knows no actor is final.)
-    let res = remote::send(&inbox, body, headers).await;
+    let res = remote::post_signed_by(&signer, &app.url("/inbox"), &follow).await;
     assert_eq!(res.status(), 401);
     let text = res.text().await.unwrap();
     assert!(text.contains("inbox"), "{text}");

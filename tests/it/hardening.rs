@@ -31,15 +31,7 @@ async fn a_block_of_evil_test_refuses_a_evil_test() {
         "actor": actor,
         "object": app.actor_url(),
     });
-    let inbox = app.url("/inbox");
-    let body = serde_json::to_vec(&follow).unwrap();
-    let headers = signer.sign_post(
-        &url::Url::parse(&inbox).unwrap(),
-        &body,
-        "application/activity+json",
-        chrono::Utc::now(),
-    );
-    let res = crate::support::remote::send(&inbox, body, headers).await;
+    let res = crate::support::remote::post_signed_by(&signer, &app.url("/inbox"), &follow).await;
     assert_eq!(res.status(), 403);
     let text = res.text().await.unwrap();
     assert!(text.contains("blocked"), "{text}");

@@ -3,7 +3,10 @@
 //! the actor's own server, the request addressed to us) come before any fetch, and what a
 //! fetch brings back is logged, never answered. Each test is the attack.
 
-use crate::support::{remote::Remote, spawn_app, spawn_app_with};
+use crate::support::{
+    remote::{post_signed_by, Remote},
+    spawn_app, spawn_app_with,
+};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use chrono::Utc;
 use perch::apub::signatures::RequestSigner;
@@ -61,17 +64,6 @@ impl Victim {
 
 fn follow_by(actor: &str, target: &str) -> serde_json::Value {
     json!({"id": format!("{actor}#follow-{}", uuid::Uuid::new_v4()), "type": "Follow", "actor": actor, "object": target})
-}
-
-async fn post_signed_by(
-    signer: &RequestSigner,
-    inbox: &str,
-    body: &serde_json::Value,
-) -> reqwest::Response {
-    let bytes = serde_json::to_vec(body).unwrap();
-    let url = url::Url::parse(inbox).unwrap();
-    let headers = signer.sign_post(&url, &bytes, "application/activity+json", Utc::now());
-    crate::support::remote::send(inbox, bytes, headers).await
 }
 
 async fn status_and_text(res: reqwest::Response) -> (u16, String) {

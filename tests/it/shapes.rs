@@ -128,15 +128,7 @@ async fn post_status(remote: &Remote, app: &TestApp, body: &Value) -> u16 {
 
 /// POSTs `body` signed with `signer` instead of the remote's main key.
 async fn post_signed_by(signer: &RequestSigner, app: &TestApp, body: &Value) -> (u16, String) {
-    let inbox = app.url("/inbox");
-    let bytes = serde_json::to_vec(body).unwrap();
-    let headers = signer.sign_post(
-        &url::Url::parse(&inbox).unwrap(),
-        &bytes,
-        "application/activity+json",
-        chrono::Utc::now(),
-    );
-    let res = crate::support::remote::send(&inbox, bytes, headers).await;
+    let res = crate::support::remote::post_signed_by(signer, &app.url("/inbox"), body).await;
     let status = res.status().as_u16();
     (status, res.text().await.unwrap())
 }

@@ -2,7 +2,7 @@
 //! the very body it carries. Requests are signed by the test's own remote actor.
 
 use crate::support::{
-    remote::{send, Remote},
+    remote::{post_signed_by, send, Remote},
     spawn_app, TestApp,
 };
 use chrono::{Duration, Utc};
@@ -174,10 +174,7 @@ async fn bad_input_gets_a_clear_error_not_a_crash() {
     // again later (503), not that its signature is bad.
     let signer =
         RequestSigner::from_pem(&format!("{gone}#main-key"), &remote.private_key_pem).unwrap();
-    let bytes = serde_json::to_vec(&follow).unwrap();
-    let url = url::Url::parse(&inbox).unwrap();
-    let headers = signer.sign_post(&url, &bytes, "application/activity+json", Utc::now());
-    let res = send(&inbox, bytes, headers).await;
+    let res = post_signed_by(&signer, &inbox, &follow).await;
     assert_eq!(res.status(), 503);
     assert_eq!(res.headers()["retry-after"], "60");
     let text = res.text().await.unwrap();
@@ -345,11 +342,7 @@ async fn a_sender_whose_server_answers_5xx_for_its_key_is_told_to_retry() {
     let signer =
         RequestSigner::from_pem(&format!("{actor}#main-key"), &remote.private_key_pem).unwrap();
     let follow = serde_json::json!({"id": format!("{actor}/follow/1"), "type": "Follow", "actor": actor, "object": app.actor_url()});
-    let bytes = serde_json::to_vec(&follow).unwrap();
-    let inbox = app.url("/inbox");
-    let url = url::Url::parse(&inbox).unwrap();
-    let headers = signer.sign_post(&url, &bytes, "application/activity+json", Utc::now());
-    let res = send(&inbox, bytes, headers).await;
+    let res = post_signed_by(&signer, &app.url("/inbox"), &follow).await;
     assert_eq!(res.status(), 503);
     assert!(res.headers().contains_key("retry-after"));
     let text = res.text().await.unwrap();

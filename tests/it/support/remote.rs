@@ -335,6 +335,19 @@ impl Remote {
     }
 }
 
+/// POSTs `body` to `inbox`, signed draft-cavage now by `signer` (any key under any key id:
+/// for tests that sign as someone the remote is not).
+pub async fn post_signed_by(
+    signer: &RequestSigner,
+    inbox: &str,
+    body: &Value,
+) -> reqwest::Response {
+    let bytes = serde_json::to_vec(body).expect("json");
+    let url = url::Url::parse(inbox).expect("url");
+    let headers = signer.sign_post(&url, &bytes, "application/activity+json", Utc::now());
+    send(inbox, bytes, headers).await
+}
+
 /// POSTs raw bytes with the given headers (the Host header is reqwest's own).
 pub async fn send(
     url: &str,
