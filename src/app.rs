@@ -93,6 +93,9 @@ impl Instance {
                 state.local.signer.clone(),
                 settings.federation.debug,
             ))
+            .url_verifier(Box::new(crate::apub::url_verifier::BlockedHosts {
+                db: state.db.clone(),
+            }))
             .http_fetch_limit(settings.federation.http_fetch_limit)
             .request_timeout(Duration::from_secs(
                 settings.federation.fetch_timeout_seconds,

@@ -244,9 +244,8 @@ pub async fn receive(
 /// server's inbox is not one made for ours). RFC 9421 signatures cover `@target-uri`, which
 /// is rebuilt from our own base URL, so a foreign one fails there too.
 pub(crate) fn addressed_to_us(request: &IncomingRequest, data: &Data) -> Result<()> {
-    let ours = &data.settings.server.domain;
     match request.header("host") {
-        Some(host) if host.eq_ignore_ascii_case(ours) => Ok(()),
+        Some(host) if same_authority(&host, data.urls.base()) => Ok(()),
         // HTTP/2 carries `:authority` instead; actix does not show it as a header, and a
         // draft-cavage signature over `host` then fails on its own.
         None => Ok(()),
@@ -255,6 +254,26 @@ pub(crate) fn addressed_to_us(request: &IncomingRequest, data: &Data) -> Result<
             Err(unauthorized("the request is addressed to another host"))
         }
     }
+}
+
+/// Whether a `Host` value names the authority of `base` (our `scheme://host[:port]`): host
+/// names compared as URLs compare them (IDN as punycode, any case, a trailing dot), ports
+/// with the scheme's default filled in.
+fn same_authority(host: &str, base: &str) -> bool {
+    let Ok(ours) = Url::parse(base) else {
+        return false;
+    };
+    let Ok(theirs) = Url::parse(&format!("{}://{}", ours.scheme(), host.trim())) else {
+        return false;
+    };
+    let name = |u: &Url| {
+        u.host_str()
+            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+    };
+    theirs.path() == "/"
+        && theirs.username().is_empty()
+        && name(&theirs) == name(&ours)
+        && theirs.port_or_known_default() == ours.port_or_known_default()
 }
 
 /// The signing key is on the actor's own server: a key elsewhere cannot be the actor's, and
@@ -367,5 +386,38 @@ fn key_error(e: signatures::SignatureError, sig: &IncomingSignature, actor: &DbA
         unauthorized("the signing key is not the actor's key")
     } else {
         unauthorized(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_host_header_is_compared_as_an_authority() {
+        let base = "https://blog.example";
+        for yes in [
+            "blog.example",
+            "BLOG.example",
+            "blog.example:443",
+            "blog.example.",
+        ] {
+            assert!(super::same_authority(yes, base), "{yes}");
+        }
+        for no in [
+            "other.example",
+            "blog.example:8443",
+            "blog.example/x",
+            "a@blog.example",
+            "",
+        ] {
+            assert!(!super::same_authority(no, base), "{no}");
+        }
+        assert!(super::same_authority(
+            "localhost:8080",
+            "http://localhost:8080"
+        ));
+        assert!(super::same_authority(
+            "xn--bcher-kva.example",
+            "https://bücher.example"
+        ));
     }
 }

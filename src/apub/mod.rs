@@ -12,6 +12,7 @@ pub mod send;
 pub mod signatures;
 pub mod signed_fetch;
 pub mod throttle;
+pub mod url_verifier;
 pub mod urls;
 
 /// The media type we answer and send with.

@@ -13,7 +13,7 @@
 use crate::{
     apub::{
         inbox::{addressed_to_us, refuse_blocked, verified_actor},
-        signatures::{off_thread, IncomingRequest, IncomingSignature, RequestSigner},
+        signatures::{host_of, off_thread, IncomingRequest, IncomingSignature, RequestSigner},
     },
     db::{models::DbActor, queries::actors},
     error::{Error, Result},
@@ -86,13 +86,27 @@ pub fn is_transient(e: &Error) -> bool {
     };
     match &**e {
         Fed::Reqwest(e) | Fed::ReqwestMiddleware(reqwest_middleware::Error::Reqwest(e)) => {
-            e.is_timeout() || e.is_connect()
+            e.is_timeout() || (e.is_connect() && !is_name_failure(e))
         }
         Fed::ReqwestMiddleware(reqwest_middleware::Error::Middleware(e)) => {
             e.downcast_ref::<Unavailable>().is_some()
         }
         _ => false,
     }
+}
+
+/// A connection that failed at the name, not the network: no such name, or one our resolver
+/// refuses (not a public address). Neither works later.
+fn is_name_failure(e: &reqwest::Error) -> bool {
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if text.contains("no public address") || text.contains("dns error") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 fn unauthorized(e: impl std::fmt::Display) -> Error {
@@ -104,30 +118,46 @@ fn unauthorized(e: impl std::fmt::Display) -> Error {
 /// server.
 pub async fn require_signed_fetch(
     request: &IncomingRequest,
+    client: &str,
     data: &Data,
 ) -> Result<Option<DbActor>> {
     if !data.settings.federation.authorized_fetch {
         return Ok(None);
     }
-    signer(request, data).await.map(Some)
+    signer(request, client, data).await.map(Some)
 }
 
 /// Who signed this GET, if it is signed at all (checked as for authorized fetch): what a
 /// followers-only or direct post needs to be shown to the follower or the mentioned actor.
-pub async fn optional_signer(request: &IncomingRequest, data: &Data) -> Result<Option<DbActor>> {
+pub async fn optional_signer(
+    request: &IncomingRequest,
+    client: &str,
+    data: &Data,
+) -> Result<Option<DbActor>> {
     if request.header("signature").is_none() && request.header("signature-input").is_none() {
         return Ok(None);
     }
-    signer(request, data).await.map(Some)
+    signer(request, client, data).await.map(Some)
 }
 
-async fn signer(request: &IncomingRequest, data: &Data) -> Result<DbActor> {
+/// The checks of the inbox, for a GET: the client's allowance first (verifying may cost a
+/// fetch in the author's name), then the signature's form and date and our `Host`, then a
+/// key id that could be an actor's key at all.
+async fn signer(request: &IncomingRequest, client: &str, data: &Data) -> Result<DbActor> {
+    crate::apub::throttle::before_verification(client, data)?;
     let settings = &data.settings.federation;
     let signature = IncomingSignature::read(request, None, settings.accept_rfc9421, Utc::now())
         .map_err(unauthorized)?;
     addressed_to_us(request, data)?;
     let key = Url::parse(signature.key_id())
-        .map_err(|_| unauthorized("the signature's key id is not a URL"))?;
+        .ok()
+        .filter(|k| {
+            matches!(k.scheme(), "https" | "http")
+                && k.query().is_none()
+                && k.username().is_empty()
+                && k.password().is_none()
+        })
+        .ok_or_else(|| unauthorized("the signature's key id is not an actor's key URL"))?;
     // A known key names its actor; otherwise the key's document is the actor's (Mastodon's
     // `actor#main-key`) or leads to it (GoToSocial's `actor/main-key`).
     let known = {
@@ -137,8 +167,11 @@ async fn signer(request: &IncomingRequest, data: &Data) -> Result<DbActor> {
             .await?
     };
     let actor_id = match known {
-        Some(actor) => Url::parse(&actor.ap_id).map_err(Error::internal)?,
-        None => {
+        // Only an actor on the key's own server can own it.
+        Some(actor) if actor.domain.eq_ignore_ascii_case(&host_of(&key)) => {
+            Url::parse(&actor.ap_id).map_err(Error::internal)?
+        }
+        _ => {
             let mut id = key.clone();
             id.set_fragment(None);
             id

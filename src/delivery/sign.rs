@@ -120,9 +120,24 @@ fn refused_signature(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 400 | 401 | 403)
 }
 
-/// An `Accept-Signature` header (RFC 9421 §5.1) asks for an RFC 9421 signature.
+/// An `Accept-Signature` header (RFC 9421 §5.1) asks for an RFC 9421 signature; it counts
+/// when it asks for nothing perch cannot give: no `alg`, or RSA PKCS#1 v1.5 with SHA-256.
 fn asks_for_rfc9421(res: &reqwest::Response) -> bool {
-    res.headers().contains_key("accept-signature")
+    res.headers()
+        .get_all("accept-signature")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(asks_for_what_we_sign)
+}
+
+fn asks_for_what_we_sign(header: &str) -> bool {
+    let header = header.to_ascii_lowercase();
+    match header.find("alg=") {
+        None => !header.trim().is_empty(),
+        Some(at) => header[at + "alg=".len()..]
+            .trim_start_matches('"')
+            .starts_with("rsa-v1_5-sha256"),
+    }
 }
 
 async fn send(
@@ -151,4 +166,24 @@ async fn send(
         }
     }
     request.send().await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn accept_signature_counts_only_for_what_perch_signs() {
+        for yes in [
+            r#"sig1=("@method" "@target-uri" "content-digest")"#,
+            r#"sig1=("@method" "@target-uri");alg="rsa-v1_5-sha256""#,
+        ] {
+            assert!(super::asks_for_what_we_sign(yes), "{yes}");
+        }
+        for no in [
+            r#"sig1=("@method" "@target-uri");alg="ed25519""#,
+            r#"sig1=("@method");alg="rsa-pss-sha512""#,
+            "",
+        ] {
+            assert!(!super::asks_for_what_we_sign(no), "{no}");
+        }
+    }
 }

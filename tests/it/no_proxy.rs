@@ -178,3 +178,31 @@ async fn a_correctly_signed_request_for_another_host_is_refused() {
     assert_eq!(status, 401, "{text}");
     assert!(text.contains("addressed to another host"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_from_an_allowed_server_cannot_make_perch_fetch_a_blocked_one() {
+    let app = spawn_app().await;
+    let blocked = Victim::start();
+    let host = blocked.base.trim_start_matches("http://").to_owned();
+    perch::services::moderation::block(&app.app.data(), &host)
+        .await
+        .unwrap();
+    let allowed = Remote::start("allowed").await;
+    let reply = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/create/1", allowed.actor_id),
+        "type": "Create",
+        "actor": allowed.actor_id,
+        "object": {
+            "id": format!("{}/objects/1", allowed.actor_id),
+            "type": "Note",
+            "attributedTo": allowed.actor_id,
+            "content": "<p>a reply to a post on a blocked server</p>",
+            "inReplyTo": blocked.secret(),
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        },
+    });
+    let res = allowed.post_signed(&app.url("/inbox"), &reply).await;
+    assert!(res.status().is_success() || res.status().is_client_error());
+    assert_eq!(blocked.hits(), 0, "the blocked server saw no GET");
+}

@@ -25,10 +25,15 @@ pub struct Placement {
     pub parent: i64,
 }
 
+/// At most this many of a reply's `inReplyTo` targets are looked at.
+const MAX_IN_REPLY_TO: usize = 8;
+
 /// The thread a reply belongs to, if it is one of ours: the first of its `inReplyTo` targets
 /// that perch has stored in a thread, else the first target, fetched with its missing
 /// ancestors. The target found is put first in `note.in_reply_to`.
 pub async fn place_reply(data: &Data, note: &mut Note, depth: u32) -> Result<Option<Placement>> {
+    // A reply answers one post; a long list is someone's way to make us look many up.
+    note.in_reply_to.truncate(MAX_IN_REPLY_TO);
     let targets: Vec<String> = note.in_reply_to.iter().map(Url::to_string).collect();
     let known = data
         .db

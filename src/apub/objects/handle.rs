@@ -38,8 +38,17 @@ pub fn from_id(actor: &Url) -> String {
         .path_segments()
         .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(str::to_owned))
         .map(|s| s.trim_start_matches('@').to_owned())
-        .filter(|s| !s.is_empty() && s.len() <= 100)
+        .filter(|s| is_username(s))
         .unwrap_or_else(|| "actor".into())
+}
+
+/// What a username may be: 1–100 letters, digits, `_`, `-` and `.` (no `@` or `:`, which would
+/// make another server's handle out of a path segment).
+fn is_username(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// Asks the actor's own server who it is: `/.well-known/webfinger?resource=<id>`.
@@ -82,12 +91,7 @@ fn round_trip(jrd: &Jrd, actor: &Url, host: &str) -> Option<String> {
         .links
         .iter()
         .any(|l| l.rel.as_deref() == Some("self") && l.href.as_deref() == Some(actor.as_str()));
-    let valid = !user.is_empty()
-        && user.len() <= 100
-        && user
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    (at.eq_ignore_ascii_case(host) && names_actor && valid).then(|| user.to_owned())
+    (at.eq_ignore_ascii_case(host) && names_actor && is_username(user)).then(|| user.to_owned())
 }
 
 #[cfg(test)]

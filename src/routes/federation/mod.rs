@@ -59,7 +59,7 @@ pub fn incoming(req: &HttpRequest) -> IncomingRequest {
 /// With authorized fetch on, 401 or 403 unless the GET is signed by an actor who is not
 /// blocked (see [`signed_fetch`]).
 pub async fn authorize(req: &HttpRequest, data: &Data) -> Result<()> {
-    signed_fetch::require_signed_fetch(&incoming(req), data)
+    signed_fetch::require_signed_fetch(&incoming(req), &data.limits.key(req), data)
         .await
         .map(drop)
 }
@@ -67,10 +67,10 @@ pub async fn authorize(req: &HttpRequest, data: &Data) -> Result<()> {
 /// Who is reading: the verified signer of the GET, if it is signed (whatever authorized fetch
 /// says), so that followers-only and direct posts can be shown to those they are for.
 pub async fn reader(req: &HttpRequest, data: &Data) -> Result<Option<crate::db::models::DbActor>> {
-    let request = incoming(req);
-    match signed_fetch::require_signed_fetch(&request, data).await? {
+    let (request, client) = (incoming(req), data.limits.key(req));
+    match signed_fetch::require_signed_fetch(&request, &client, data).await? {
         Some(actor) => Ok(Some(actor)),
-        None => signed_fetch::optional_signer(&request, data).await,
+        None => signed_fetch::optional_signer(&request, &client, data).await,
     }
 }
 
