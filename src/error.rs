@@ -83,6 +83,20 @@ impl Error {
         }
     }
 
+    /// What a caller (a remote server, an app, a browser) may be told of a 4xx or a 503. The
+    /// federation crate's errors, JSON and HTTP errors may carry what another server sent (a
+    /// fetched body, its parse error): they are logged at debug and answered with the status's
+    /// own reason. Every other message is ours.
+    pub fn public_message(&self) -> String {
+        match self {
+            Error::Federation(_) | Error::Json(_) | Error::Http(_) => {
+                tracing::debug!(error = %self, "answered with a fixed reason");
+                fixed_reason(self.status_code())
+            }
+            _ => self.to_string(),
+        }
+    }
+
     /// Whether the cause lies with the request (4xx) rather than with us.
     pub fn is_client_error(&self) -> bool {
         self.status_code().is_client_error()
@@ -143,19 +157,11 @@ impl ResponseError for Error {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let text = match self {
-            Error::Unavailable(_) => self.to_string(),
-            // The crate's errors may carry what another server sent (a fetched body): logged,
-            // never echoed.
-            Error::Federation(_) | Error::Json(_) | Error::Http(_) => {
-                tracing::debug!(error = %self, "answered with a fixed reason");
-                fixed_reason(status)
-            }
-            _ if status.is_server_error() => {
-                tracing::error!(error = %self, "request failed");
-                fixed_reason(status)
-            }
-            _ => self.to_string(),
+        let text = if status.is_server_error() && !matches!(self, Error::Unavailable(_)) {
+            tracing::error!(error = %self, "request failed");
+            fixed_reason(status)
+        } else {
+            self.public_message()
         };
         let mut response = HttpResponse::build(status);
         if let Some(after) = self.retry_after() {

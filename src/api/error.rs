@@ -42,8 +42,7 @@ fn message(e: &Error) -> String {
         | Error::Unauthorized(m)
         | Error::Forbidden(m)
         | Error::Unprocessable(m) => m.clone(),
-        Error::Json(e) => format!("Invalid JSON: {e}"),
-        other => other.to_string(),
+        other => other.public_message(),
     }
 }
 

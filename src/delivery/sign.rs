@@ -75,7 +75,11 @@ pub async fn evidence(state: &AppState, server: String, why: &'static str) {
         .run(move |c| {
             // A read first: the evidence comes with most requests, the change rarely.
             match formats::get(c, &server)? {
-                Some(k) if k.format == formats::RFC9421 => Ok(false),
+                Some(k)
+                    if k.format == formats::RFC9421 || db::now() - k.checked_at < REFUSAL_KEPT =>
+                {
+                    Ok(false)
+                }
                 _ => db::write(c, |c| {
                     formats::evidence_for_rfc9421(c, &server, why, REFUSAL_KEPT)
                 }),

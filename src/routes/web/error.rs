@@ -22,7 +22,10 @@ pub fn page(data: &Data, error: &Error) -> HttpResponse {
                 "This page could not be shown just now. Please try again later.".into(),
             )
         }
-        s => (s.canonical_reason().unwrap_or("Error"), error.to_string()),
+        s => (
+            s.canonical_reason().unwrap_or("Error"),
+            error.public_message(),
+        ),
     };
     let ctx = minijinja::context! {
         site => val(&Site::new(data)),
