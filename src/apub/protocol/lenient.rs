@@ -89,14 +89,16 @@ pub fn hrefs(v: &Value, depth: u8) -> Vec<(String, Option<String>)> {
 
 /// A web page's `url`: the first `text/html` link, else the first link that parses.
 pub fn page_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
-    let found = hrefs(&Value::deserialize(d)?, 0);
+    // Only web links are candidates, so a `javascript:` entry cannot hide the real one.
+    let found: Vec<(Url, Option<String>)> = hrefs(&Value::deserialize(d)?, 0)
+        .into_iter()
+        .filter_map(|(h, t)| Some((Url::parse(&h).ok()?, t)))
+        .filter(|(u, _)| matches!(u.scheme(), "http" | "https"))
+        .collect();
     let html = found
         .iter()
         .find(|(_, t)| t.as_deref().is_some_and(|t| t.starts_with("text/html")));
-    Ok(html
-        .into_iter()
-        .chain(&found)
-        .find_map(|(h, _)| Url::parse(h).ok()))
+    Ok(html.or(found.first()).map(|(u, _)| u.clone()))
 }
 
 /// An `icon` or `image`: the first picture in whatever shape it comes.
@@ -167,5 +169,39 @@ pub fn one_or_many<S: Serializer, T: Serialize>(items: &[T], s: S) -> Result<S::
         [] => s.serialize_none(),
         [one] => one.serialize(s),
         many => many.serialize(s),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        #[serde(default, deserialize_with = "super::page_url")]
+        url: Option<url::Url>,
+    }
+
+    fn url_of(json: &str) -> Option<String> {
+        serde_json::from_str::<Page>(json)
+            .unwrap()
+            .url
+            .map(|u| u.to_string())
+    }
+
+    #[test]
+    fn the_page_url_is_the_first_web_link_html_first() {
+        assert_eq!(
+            url_of(r#"{"url": [{"href": "javascript:alert(1)", "mediaType": "text/html"}, {"href": "https://a.example/p", "mediaType": "text/html"}]}"#).as_deref(),
+            Some("https://a.example/p")
+        );
+        assert_eq!(
+            url_of(r#"{"url": [{"href": "https://a.example/v.mp4", "mediaType": "video/mp4"}, {"href": "https://a.example/w", "mediaType": "text/html"}]}"#).as_deref(),
+            Some("https://a.example/w")
+        );
+        assert_eq!(url_of(r#"{"url": "javascript:alert(1)"}"#), None);
+        assert_eq!(
+            url_of(r#"{"url": "https://a.example/x"}"#).as_deref(),
+            Some("https://a.example/x")
+        );
     }
 }
