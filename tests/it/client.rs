@@ -69,18 +69,7 @@ async fn twenty_wrong_passwords_are_rate_limited_and_the_right_one_works_after_t
     .await;
     set_password(&app, "the right one");
     let client = reqwest::Client::new();
-    let registered: serde_json::Value = client
-        .post(app.url("/api/v1/apps"))
-        .form(&[
-            ("client_name", "limits"),
-            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let registered = crate::support::register_app(&app, "limits").await;
     let login = |password: &'static str| {
         let client = client.clone();
         let url = app.url("/oauth/token");

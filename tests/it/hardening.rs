@@ -45,18 +45,7 @@ async fn wrong_logins(
     forwarded: impl Fn(usize) -> String,
 ) -> Vec<u16> {
     let client = reqwest::Client::new();
-    let registered: serde_json::Value = client
-        .post(app.url("/api/v1/apps"))
-        .form(&[
-            ("client_name", "limits"),
-            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let registered = crate::support::register_app(app, "limits").await;
     let mut statuses = Vec::new();
     for n in 0..count {
         let res = client

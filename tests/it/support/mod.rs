@@ -177,6 +177,22 @@ pub async fn follow_state(at: &TestApp, ap_id: &str, direction: &'static str) ->
     .await
 }
 
+/// Registers an out-of-band app named `name` through the client API: its JSON.
+pub async fn register_app(app: &TestApp, name: &str) -> serde_json::Value {
+    http()
+        .post(app.url("/api/v1/apps"))
+        .form(&[
+            ("client_name", name),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// GETs `url` as ActivityPub JSON: the status and the body (`null` if not JSON).
 pub async fn get_json(url: &str) -> (u16, serde_json::Value) {
     let res = http()
