@@ -71,10 +71,7 @@ impl Instance {
             http: http.clone(),
             queue: Queue::default(),
             profile: Arc::new(std::sync::RwLock::new(profile)),
-            limits: Arc::new(crate::api::limits::Limits::new(
-                &settings.api,
-                &settings.web,
-            )),
+            limits: Arc::new(crate::ratelimit::Limits::new(&settings.api, &settings.web)),
             inbox_limit: Arc::new(crate::ratelimit::Limiter::new(
                 settings.federation.inbox_rate_per_minute,
                 Duration::from_secs(60),
@@ -88,7 +85,7 @@ impl Instance {
             .domain(settings.server.domain.clone())
             .app_data(state.clone())
             .debug(settings.federation.debug)
-            .client(crate::apub::signed_fetch::client(
+            .client(crate::apub::fetch_client::client(
                 http.clone(),
                 state.local.signer.clone(),
                 settings.federation.debug,

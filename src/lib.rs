@@ -1,6 +1,5 @@
 //! perch: a single-user ActivityPub server — one person's blog and microblog.
 
-pub mod api;
 pub mod app;
 pub mod apub;
 pub mod config;

@@ -223,14 +223,14 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Token {
             action: TokenAction::Create { scopes },
         } => {
-            let scopes = perch::api::scopes::Scopes::parse(&scopes)?;
+            let scopes = perch::domain::scopes::Scopes::parse(&scopes)?;
             let instance = Instance::open(settings).await?;
             let (_, token) = instance
                 .state()
                 .db
                 .run(move |c| {
                     perch::db::write(c, |c| {
-                        perch::api::oauth::issue_token(c, None, &scopes, true)
+                        perch::services::auth::issue_token(c, None, &scopes, true)
                     })
                 })
                 .await?;
@@ -450,7 +450,7 @@ async fn run(cli: Cli) -> Result<()> {
             if ok {
                 Ok(())
             } else {
-                Err(Error::Internal("some checks failed".into()))
+                Err(Error::internal("some checks failed"))
             }
         }
         Command::Deliveries => {

@@ -19,7 +19,7 @@ pub struct AppState {
     /// The author's profile as it is now (the config, with the edits made from apps).
     pub profile: Arc<RwLock<crate::domain::profile::Profile>>,
     /// Rate limits of the client API.
-    pub limits: Arc<crate::api::limits::Limits>,
+    pub limits: Arc<crate::ratelimit::Limits>,
     /// Inbox POSTs per remote server (`federation.inbox_rate_per_minute`).
     pub inbox_limit: Arc<Limiter>,
     /// Inbox POSTs per client address, before verification

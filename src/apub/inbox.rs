@@ -374,7 +374,7 @@ fn fetch_error(e: Error, actor_id: &Url) -> Error {
     tracing::debug!(actor = %actor_id, error = %e, "cannot fetch the signing actor");
     match e {
         Error::BadRequest(ours) => unauthorized(format!("the signing actor is unusable: {ours}")),
-        e if crate::apub::signed_fetch::is_transient(&e) => {
+        e if crate::apub::fetch_client::is_transient(&e) => {
             Error::Unavailable("the signing actor's key cannot be fetched now")
         }
         _ => unauthorized("cannot fetch the signing actor's key"),

@@ -4,6 +4,7 @@
 //! fetches both ways (`signed_fetch`) and the builders of outgoing activities (`send`).
 
 pub mod activities;
+pub mod fetch_client;
 pub mod inbox;
 pub mod objects;
 pub mod protocol;

@@ -4,23 +4,12 @@
 use crate::{
     apub::{objects::post, protocol},
     db::models::{DbActor, DbObject},
+    delivery::Outgoing,
     domain::{Urls, Visibility},
     error::Result,
     state::AppState,
 };
 use serde_json::{json, Value};
-use url::Url;
-
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    pub public_id: String,
-    pub id: Url,
-    pub kind: &'static str,
-    pub object: Option<String>,
-    /// Listed in the outbox and readable by anyone.
-    pub public: bool,
-    pub json: Value,
-}
 
 fn outgoing(
     urls: &Urls,

@@ -57,7 +57,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(30))
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
-            .map_err(|e| Error::Internal(format!("cannot open {}: {e}", path.display())))?;
+            .map_err(|e| Error::internal(format!("cannot open {}: {e}", path.display())))?;
         Ok(Db { pool })
     }
 

@@ -9,12 +9,26 @@ pub mod sign;
 pub mod worker;
 
 use crate::{
-    apub::send::Outgoing,
     db::{self, models::*, queries, Conn},
     error::Result,
 };
+use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::Notify;
+use url::Url;
+
+/// An activity perch sends: the JSON as it will go over the wire, plus what the activity
+/// table records of it (built by `apub::send`).
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub public_id: String,
+    pub id: Url,
+    pub kind: &'static str,
+    pub object: Option<String>,
+    /// Listed in the outbox and readable by anyone.
+    pub public: bool,
+    pub json: Value,
+}
 
 /// The worker's doorbell: rung after a commit that queued something.
 #[derive(Clone, Default)]

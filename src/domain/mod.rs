@@ -4,6 +4,7 @@
 mod acct;
 pub mod frontmatter;
 pub mod profile;
+pub mod scopes;
 pub mod text;
 mod urls;
 

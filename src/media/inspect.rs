@@ -58,7 +58,7 @@ pub fn inspect(format: Format, bytes: &[u8]) -> Result<Inspected> {
         thumbnail.height(),
         thumbnail.as_raw(),
     )
-    .map_err(|e| Error::Internal(format!("blurhash: {e:?}")))?;
+    .map_err(|e| Error::internal(format!("blurhash: {e:?}")))?;
     Ok(Inspected {
         width,
         height,

@@ -3,9 +3,11 @@
 //! response gets (`headers`). Handlers are thin: parse, authorise, call apub or a service,
 //! shape.
 
+pub mod error;
 pub mod federation;
 pub mod head;
 pub mod headers;
+pub mod mastodon;
 pub mod media;
 pub mod web;
 pub mod well_known;
@@ -14,7 +16,7 @@ use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     well_known::configure(cfg);
-    crate::api::configure(cfg);
+    mastodon::configure(cfg);
     media::configure(cfg);
     web::configure(cfg);
     federation::configure(cfg);

@@ -2,6 +2,7 @@
 //! publishing, importing, following, answering follow requests. Services own the transaction and hand
 //! outgoing activities to the delivery queue.
 
+pub mod auth;
 pub mod compose;
 pub mod edit;
 pub mod follow;

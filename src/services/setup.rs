@@ -98,9 +98,7 @@ pub fn set_password(db: &Db, password: &str) -> Result<()> {
         .set(schema::account::password_hash.eq(Some(hash)))
         .execute(&mut conn)?;
     if n == 0 {
-        return Err(Error::Internal(
-            "no account yet: run `perch init` first".into(),
-        ));
+        return Err(Error::internal("no account yet: run `perch init` first"));
     }
     Ok(())
 }

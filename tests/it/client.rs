@@ -16,8 +16,8 @@ pub(crate) async fn token_for(app: &TestApp, scopes: &'static str) -> String {
         .state()
         .db
         .run(move |c| {
-            let scopes = perch::api::scopes::Scopes::parse(scopes)?;
-            perch::api::oauth::issue_token(c, None, &scopes, true)
+            let scopes = perch::domain::scopes::Scopes::parse(scopes)?;
+            perch::services::auth::issue_token(c, None, &scopes, true)
         })
         .await
         .unwrap()

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod architecture;
 mod authorized_fetch;
 mod bounds;
 mod cli;

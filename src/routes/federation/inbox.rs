@@ -29,7 +29,7 @@ async fn handle(req: HttpRequest, body: web::Bytes, data: Data) -> Result<HttpRe
     match receive(super::incoming(&req), &client, &body, &data).await {
         Ok(()) => Ok(HttpResponse::Accepted().finish()),
         Err(e) => {
-            if e.is_client_error() {
+            if crate::routes::error::status(&e).is_client_error() {
                 tracing::info!(error = %e, "inbox refused a request");
             }
             Err(e)

@@ -51,7 +51,7 @@ async fn render(data: &Data) -> Result<HttpResponse> {
     };
     let xml = feed
         .write_to(Vec::new())
-        .map_err(|e| Error::Internal(format!("atom feed: {e}")))?;
+        .map_err(|e| Error::internal(format!("atom feed: {e}")))?;
     Ok(HttpResponse::Ok()
         .content_type("application/atom+xml; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=300"))

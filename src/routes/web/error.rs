@@ -3,12 +3,12 @@
 //! "something went wrong"; a plain-text page stands in if even the error page fails.
 
 use super::{html, templates::val, view::Meta, view::Site};
-use crate::{error::Error, state::Data};
-use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+use crate::{error::Error, routes, state::Data};
+use actix_web::{http::StatusCode, HttpResponse};
 
 /// The HTML error page for `error`.
 pub fn page(data: &Data, error: &Error) -> HttpResponse {
-    let status = error.status_code();
+    let status = routes::error::status(error);
     let (title, message) = match status {
         StatusCode::NOT_FOUND => (
             "Not found",
@@ -24,7 +24,7 @@ pub fn page(data: &Data, error: &Error) -> HttpResponse {
         }
         s => (
             s.canonical_reason().unwrap_or("Error"),
-            error.public_message(),
+            routes::error::public_message(error),
         ),
     };
     let ctx = minijinja::context! {

@@ -1,21 +1,18 @@
 //! The OAuth login-and-consent page (`/oauth/authorize`, with or without a trailing slash): the
 //! author types their password and allows (or denies) an app. The request is checked by
-//! `api::oauth::authorize`; this module draws the page, guards the form against cross-site
+//! `routes::mastodon::oauth::authorize`; this module draws the page, guards the form against cross-site
 //! posting with a double-submit token (a `SameSite=Strict`, `HttpOnly` cookie that must match
 //! a hidden field), counts attempts per client address, and checks the password with argon2.
 
 use super::{html_with_csp, templates::val, view::Meta, view::Site};
 use crate::routes::headers::CSP;
 use crate::{
-    api::{
-        limits,
-        oauth::{
-            authorize::{self, AuthRequest, Checked, Granted},
-            constant_time_eq, secret,
-        },
-    },
     error::{Error, Result},
-    services::setup,
+    routes::mastodon::oauth::authorize::{self, AuthRequest, Checked, Granted},
+    services::{
+        auth::{constant_time_eq, secret},
+        setup,
+    },
     state::Data,
 };
 use actix_web::{
@@ -107,7 +104,7 @@ async fn submit(
             request.denied(&checked.app),
         );
     }
-    limits::login(data, req)?;
+    data.limits.login(req)?;
     let db = data.db.clone();
     let password = field("password");
     let ok = tokio::task::spawn_blocking(move || setup::check_password(&db, &password)).await??;

@@ -74,10 +74,10 @@ pub fn render(name: &str, ctx: Value) -> Result<String> {
     let env = ENV
         .get_or_init(build)
         .as_ref()
-        .map_err(|e| Error::Internal(e.clone()))?;
+        .map_err(|e| Error::internal(e.clone()))?;
     env.get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(|e| Error::Internal(format!("template {name}: {e:#}")))
+        .map_err(|e| Error::internal(format!("template {name}: {e:#}")))
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ fn read_file(
             if zip.is_none() {
                 *zip = Some(
                     zip::ZipArchive::new(std::fs::File::open(archive)?)
-                        .map_err(|e| Error::Internal(format!("{}: {e}", archive.display())))?,
+                        .map_err(|e| Error::internal(format!("{}: {e}", archive.display())))?,
                 );
             }
             let Some(open) = zip.as_mut() else {
@@ -116,7 +116,7 @@ fn read_file(
             };
             let mut entry = open
                 .by_name(path)
-                .map_err(|e| Error::Internal(format!("{}: {path}: {e}", archive.display())))?;
+                .map_err(|e| Error::internal(format!("{}: {path}: {e}", archive.display())))?;
             if too_big(entry.size()) {
                 return Ok(None);
             }

@@ -196,6 +196,8 @@ pub fn is_clear(result: &Result<(), Error>) -> bool {
     match result {
         Ok(()) => true,
         Err(Error::Federation(_)) => true,
-        Err(e) => e.is_client_error() && !e.to_string().trim().is_empty(),
+        Err(e) => {
+            perch::routes::error::status(e).is_client_error() && !e.to_string().trim().is_empty()
+        }
     }
 }

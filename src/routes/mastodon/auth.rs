@@ -3,10 +3,8 @@
 //! token. Handlers then ask for the scope they need (403 outside it).
 
 use crate::{
-    api::{oauth, scopes::Scopes, ApiError},
-    db::{self, models::DbToken, queries},
-    error::Error,
-    state::Data,
+    db::models::DbToken, domain::scopes::Scopes, error::Error, routes::mastodon::ApiError,
+    services::auth, state::Data,
 };
 use actix_web::{dev::Payload, http::header, FromRequest, HttpRequest};
 use futures::future::LocalBoxFuture;
@@ -50,20 +48,8 @@ async fn lookup(req: HttpRequest) -> Result<Option<Auth>, ApiError> {
     };
     let data = Data::extract(&req)
         .await
-        .map_err(|e| ApiError(Error::internal(e)))?;
-    let hash = oauth::hash(&token);
-    let found = data
-        .db
-        .run(move |c| {
-            let Some(token) = queries::oauth::token_by_hash(c, &hash)? else {
-                return Ok(None);
-            };
-            if queries::oauth::needs_touch(&token) {
-                db::write(c, |c| queries::oauth::touch_token(c, &token))?;
-            }
-            Ok(Some(token))
-        })
-        .await?;
+        .map_err(|e| ApiError(Error::internal(e.to_string())))?;
+    let found = data.db.run(move |c| auth::token(c, &token)).await?;
     let token = found.ok_or_else(|| ApiError::unauthorized("The access token is invalid"))?;
     let scopes = Scopes::parse(&token.scopes)?;
     Ok(Some(Auth { token, scopes }))

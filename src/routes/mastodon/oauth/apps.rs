@@ -3,8 +3,10 @@
 //! `GET /api/v1/apps/verify_credentials`.
 
 use crate::{
-    api::{auth::Auth, params::Params, scopes::Scopes, ApiError, ApiResult},
     db::{self, models::*, queries::oauth},
+    domain::scopes::Scopes,
+    routes::mastodon::{auth::Auth, params::Params, ApiError, ApiResult},
+    services::auth,
     state::Data,
 };
 use actix_web::HttpResponse;
@@ -15,7 +17,7 @@ pub async fn create(
     req: actix_web::HttpRequest,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    crate::api::limits::register_app(&data, &req)?;
+    data.limits.register_app(&req)?;
     let name = params
         .str("client_name")
         .map(|n| n.trim().to_owned())
@@ -49,10 +51,10 @@ pub async fn create(
     let scopes = Scopes::parse(&params.str("scopes").unwrap_or_default())
         .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let website = params.str("website").filter(|w| !w.trim().is_empty());
-    let (client_id, client_secret) = (super::secret(), super::secret());
+    let (client_id, client_secret) = (auth::secret(), auth::secret());
     let new = NewApp {
         client_id: client_id.clone(),
-        secret_hash: super::hash(&client_secret),
+        secret_hash: auth::hash(&client_secret),
         name,
         website,
         redirect_uris: redirect_uris.join("\n"),

@@ -3,6 +3,9 @@
 //! bucket). An over-limit request learns how long to wait (for a `Retry-After`). Nothing is
 //! stored: a restart forgets every count, which errs on the side of letting requests in.
 
+pub mod clients;
+pub use clients::Limits;
+
 use std::{
     collections::HashMap,
     sync::Mutex,

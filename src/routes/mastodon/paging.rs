@@ -54,7 +54,7 @@ impl Page {
 #[macro_export]
 macro_rules! paged {
     ($query:expr, $column:expr, $page:expr) => {{
-        let page: &$crate::api::paging::Page = &$page;
+        let page: &$crate::routes::mastodon::paging::Page = &$page;
         let mut query = $query;
         if let Some(lower) = page.lower() {
             query = query.filter($column.gt(lower));

@@ -1,24 +1,18 @@
-//! OAuth 2 as Mastodon does it: apps register (`apps`), the author logs in and consents on an
-//! HTML page (`authorize`), codes and passwords become tokens (`token`). Secrets, codes and
-//! tokens are random 256-bit strings; only their SHA-256 hashes are stored.
-
-pub mod apps;
-pub mod authorize;
-pub mod token;
+//! The OAuth core, apart from the HTTP that carries it: fresh secrets, what is stored of them
+//! (SHA-256 hashes, never the secrets), issuing tokens, checking an app's credentials and a
+//! bearer token, and comparing secrets in constant time. Used by the Mastodon API's OAuth
+//! routes, the web login page and `perch token create`.
 
 use crate::{
-    api::scopes::Scopes,
     db::{self, models::*, queries::oauth, Conn},
+    domain::scopes::Scopes,
     error::Result,
 };
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::Engine;
 use rsa::sha2::{Digest, Sha256};
 
-/// The redirect URI that means "show the code on the page".
-pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
-
-/// A fresh random secret, URL-safe.
+/// A fresh random secret (256 bits), URL-safe.
 pub fn secret() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
@@ -64,28 +58,18 @@ pub fn authenticate_app(
     }))
 }
 
+/// The live token behind a bearer string, if any; its last use is recorded now and then.
+pub fn token(c: &mut Conn, bearer: &str) -> Result<Option<DbToken>> {
+    let Some(token) = oauth::token_by_hash(c, &hash(bearer))? else {
+        return Ok(None);
+    };
+    if oauth::needs_touch(&token) {
+        db::write(c, |c| oauth::touch_token(c, &token))?;
+    }
+    Ok(Some(token))
+}
+
 /// Compares without leaking where the first difference is.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// `/.well-known/oauth-authorization-server` (RFC 8414), as Mastodon 4.3 publishes it. Clients
-/// read `grant_types_supported` before trying the password grant.
-pub async fn metadata(data: crate::state::Data) -> actix_web::HttpResponse {
-    let base = data.urls.base();
-    let scopes: Vec<&str> = crate::api::scopes::ALL.to_vec();
-    actix_web::HttpResponse::Ok().json(serde_json::json!({
-        "issuer": format!("{base}/"),
-        "service_documentation": "https://docs.joinmastodon.org/",
-        "authorization_endpoint": format!("{base}/oauth/authorize"),
-        "token_endpoint": format!("{base}/oauth/token"),
-        "revocation_endpoint": format!("{base}/oauth/revoke"),
-        "app_registration_endpoint": format!("{base}/api/v1/apps"),
-        "scopes_supported": scopes,
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
-        "code_challenge_methods_supported": ["S256", "plain"],
-        "grant_types_supported": ["authorization_code", "password", "client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-    }))
 }

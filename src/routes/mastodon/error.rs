@@ -1,8 +1,8 @@
 //! How the client API answers errors: Mastodon's `{"error": "..."}` body with Mastodon's status
-//! codes. The status comes from [`Error`]'s one mapping; only the body differs from the
+//! codes. The status comes from [`Error`]'s one mapping (`routes::error`); only the body differs from the
 //! federation surface. Causes from inside are logged and answered as a bare 500.
 
-use crate::error::Error;
+use crate::{error::Error, routes};
 use actix_web::{http::StatusCode, HttpResponse, ResponseError};
 
 /// An [`Error`] on its way to a Mastodon client.
@@ -42,30 +42,16 @@ fn message(e: &Error) -> String {
         | Error::Unauthorized(m)
         | Error::Forbidden(m)
         | Error::Unprocessable(m) => m.clone(),
-        other => other.public_message(),
+        other => routes::error::answer_text(other, "api"),
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.0.status_code()
+        routes::error::status(&self.0)
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        let error = if status.is_server_error() {
-            tracing::error!(error = %self.0, "api request failed");
-            status
-                .canonical_reason()
-                .unwrap_or("Internal error")
-                .to_owned()
-        } else {
-            message(&self.0)
-        };
-        let mut response = HttpResponse::build(status);
-        if let Some(after) = self.0.retry_after() {
-            response.insert_header(("Retry-After", after.to_string()));
-        }
-        response.json(serde_json::json!({ "error": error }))
+        routes::error::response(&self.0).json(serde_json::json!({ "error": message(&self.0) }))
     }
 }

@@ -3,7 +3,8 @@
 //! `[api]` in the config says: that many at once, given back evenly over the window. Past
 //! the limit: 429 with `Retry-After`.
 
-use crate::{error::Error, net::IpRange, ratelimit::Limiter, state::AppState};
+use super::Limiter;
+use crate::{error::Error, net::IpRange};
 use actix_web::HttpRequest;
 use std::{net::IpAddr, time::Duration};
 
@@ -67,20 +68,22 @@ pub fn client_ip(
     Some(client)
 }
 
-fn check(limits: &Limits, limiter: &Limiter, req: &HttpRequest) -> Result<(), Error> {
-    limiter
-        .check(&limits.key(req))
-        .map_err(|wait| Error::TooManyRequests(crate::ratelimit::retry_after_secs(wait)))
-}
+impl Limits {
+    fn check(&self, limiter: &Limiter, req: &HttpRequest) -> Result<(), Error> {
+        limiter
+            .check(&self.key(req))
+            .map_err(|wait| Error::TooManyRequests(super::retry_after_secs(wait)))
+    }
 
-/// Counts a login attempt (the login page or the password grant).
-pub fn login(state: &AppState, req: &HttpRequest) -> Result<(), Error> {
-    check(&state.limits, &state.limits.login, req)
-}
+    /// Counts a login attempt (the login page or the password grant).
+    pub fn login(&self, req: &HttpRequest) -> Result<(), Error> {
+        self.check(&self.login, req)
+    }
 
-/// Counts an app registration.
-pub fn register_app(state: &AppState, req: &HttpRequest) -> Result<(), Error> {
-    check(&state.limits, &state.limits.apps, req)
+    /// Counts an app registration.
+    pub fn register_app(&self, req: &HttpRequest) -> Result<(), Error> {
+        self.check(&self.apps, req)
+    }
 }
 
 #[cfg(test)]

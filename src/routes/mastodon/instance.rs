@@ -3,8 +3,8 @@
 
 use super::entities::account;
 use crate::{
-    api::ApiResult,
     db::queries::objects,
+    routes::mastodon::ApiResult,
     state::{AppState, Data},
 };
 use actix_web::HttpResponse;

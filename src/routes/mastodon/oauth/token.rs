@@ -2,11 +2,12 @@
 //! `POST /oauth/revoke`. Errors follow RFC 6749: `{"error": "invalid_grant",
 //! "error_description": "..."}`.
 
-use super::{authenticate_app, hash, issue_token};
+use crate::services::auth::{authenticate_app, constant_time_eq, hash, issue_token};
 use crate::{
-    api::{params::Params, scopes::Scopes, ApiResult},
     db::{self, models::*, queries::oauth},
+    domain::scopes::Scopes,
     error::Error,
+    routes::mastodon::{params::Params, ApiResult},
     services::setup,
     state::Data,
 };
@@ -86,7 +87,7 @@ pub async fn token(data: Data, req: HttpRequest, params: Params) -> ApiResult<Ht
             Err(why) => return Ok(refuse(StatusCode::BAD_REQUEST, "invalid_grant", why)),
         },
         "password" => {
-            crate::api::limits::login(&data, &req)?;
+            data.limits.login(&req)?;
             let password = params.str("password").unwrap_or_default();
             let username = params.str("username").unwrap_or_default();
             let db = data.db.clone();
@@ -167,7 +168,7 @@ async fn redeem_code(
             _ => base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(Sha256::digest(verifier.as_bytes())),
         };
-        if !super::constant_time_eq(expected.as_bytes(), challenge.as_bytes()) {
+        if !constant_time_eq(expected.as_bytes(), challenge.as_bytes()) {
             return Ok(Err("The PKCE code verifier does not match the challenge."));
         }
     }

@@ -2,10 +2,11 @@
 //! `login` page): checking an authorization request against the registered app, and granting
 //! a code once the author has logged in and consented.
 
-use super::{hash, secret, OOB};
+use super::OOB;
+use crate::services::auth::{hash, secret};
 use crate::{
-    api::scopes::Scopes,
     db::{self, models::*, queries::oauth},
+    domain::scopes::Scopes,
     error::{Error, Result},
     state::Data,
 };
