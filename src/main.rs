@@ -519,14 +519,7 @@ async fn deliver_queued(instance: &Instance) {
     let state = instance.state();
     let newest = state
         .db
-        .run(|c| {
-            use diesel::prelude::*;
-            use perch::db::schema::activities::dsl::*;
-            Ok(activities
-                .filter(local.eq(true))
-                .select(diesel::dsl::max(id))
-                .first::<Option<i64>>(c)?)
-        })
+        .run(perch::db::queries::activities::newest_local)
         .await;
     if let Ok(Some(activity)) = newest {
         worker::deliver_now(state, activity, Duration::from_secs(30)).await;

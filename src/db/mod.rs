@@ -2,6 +2,7 @@
 //! ActivityPub here: callers hand in plain values and get rows back.
 
 pub mod models;
+pub mod paging;
 pub mod queries;
 pub mod schema;
 

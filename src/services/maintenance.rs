@@ -3,15 +3,17 @@
 
 use crate::{
     apub::signatures::{self, RequestSigner, SignatureHeader},
-    db::{queries::actors, Db},
+    db::{
+        queries::{actors, integrity},
+        Db,
+    },
     error::{Error, Result},
 };
-use diesel::{prelude::*, sql_types::Text};
 use std::path::Path;
 
 /// Writes a consistent copy of the database to `target` while perch keeps running. SQLite's
 /// `VACUUM INTO` reads one snapshot inside a transaction, as the backup API does, and writes a
-/// compact file; writers wait on the busy timeout meanwhile.
+/// compact file (`db::queries::integrity`).
 pub fn backup(db: &Db, target: &Path) -> Result<u64> {
     if target.exists() {
         return Err(Error::BadRequest(format!(
@@ -23,22 +25,8 @@ pub fn backup(db: &Db, target: &Path) -> Result<u64> {
         std::fs::create_dir_all(dir)?;
     }
     let mut conn = db.conn()?;
-    diesel::sql_query("VACUUM INTO ?")
-        .bind::<Text, _>(target.to_string_lossy().into_owned())
-        .execute(&mut conn)?;
+    integrity::vacuum_into(&mut conn, target)?;
     Ok(std::fs::metadata(target)?.len())
-}
-
-#[derive(diesel::QueryableByName)]
-struct Line {
-    #[diesel(sql_type = Text)]
-    integrity_check: String,
-}
-
-#[derive(diesel::QueryableByName)]
-struct Dangling {
-    #[diesel(sql_type = Text)]
-    table: String,
 }
 
 /// What `perch check` found: one line per check, and whether all passed.
@@ -46,24 +34,22 @@ pub fn check(db: &Db) -> Result<(Vec<String>, bool)> {
     let mut conn = db.conn()?;
     let mut report = Vec::new();
     let mut ok = true;
-    let lines: Vec<Line> = diesel::sql_query("PRAGMA integrity_check").load(&mut conn)?;
-    let integrity: Vec<String> = lines.into_iter().map(|l| l.integrity_check).collect();
-    if integrity == ["ok"] {
+    let checked = integrity::integrity(&mut conn)?;
+    if checked == ["ok"] {
         report.push("database integrity: ok".to_owned());
     } else {
         ok = false;
-        report.push(format!("database integrity: {}", integrity.join("; ")));
+        report.push(format!("database integrity: {}", checked.join("; ")));
     }
-    let dangling: Vec<Dangling> = diesel::sql_query("PRAGMA foreign_key_check").load(&mut conn)?;
+    let dangling = integrity::dangling_rows(&mut conn)?;
     if dangling.is_empty() {
         report.push("foreign keys: ok".to_owned());
     } else {
         ok = false;
-        let tables: Vec<&str> = dangling.iter().map(|d| d.table.as_str()).collect();
         report.push(format!(
             "foreign keys: {} dangling rows ({})",
             dangling.len(),
-            tables.join(", ")
+            dangling.join(", ")
         ));
     }
     match actors::find_local(&mut conn)? {

@@ -74,6 +74,23 @@ pub fn alt_text(description: Option<String>) -> Result<Option<String>> {
     Ok(Some(text).filter(|t| !t.is_empty()))
 }
 
+/// Sets an upload's alt text (checked as on upload; `Some(None)` clears it) and focal point.
+pub async fn describe(
+    state: &AppState,
+    id: i64,
+    description: Option<Option<String>>,
+    focus: Option<String>,
+) -> Result<DbMedia> {
+    let description = match description {
+        Some(d) => Some(alt_text(d)?),
+        None => None,
+    };
+    state
+        .db
+        .run(move |c| db::write(c, |c| queries::media::describe(c, id, description, focus)))
+        .await
+}
+
 /// Uploads left unattached this long (an app's abandoned draft) are deleted.
 pub const ABANDONED_AFTER_HOURS: i64 = 24;
 

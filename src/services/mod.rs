@@ -15,6 +15,7 @@ pub mod moderation;
 pub mod profile;
 pub mod publish;
 pub mod react;
+pub mod reading;
 pub mod reply;
 pub mod resolve;
 pub mod setup;

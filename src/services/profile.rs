@@ -5,7 +5,12 @@
 
 use crate::{
     apub::{objects::actor::local_person, send},
-    db::{self, models::*, queries::follows, schema, Conn},
+    db::{
+        self,
+        models::*,
+        queries::{self, follows},
+        Conn,
+    },
     delivery,
     domain::{
         profile::{Field, Profile, MAX_FIELDS},
@@ -15,7 +20,6 @@ use crate::{
     services,
     state::Data,
 };
-use diesel::prelude::*;
 
 /// What an edit changes (`None`: unchanged).
 #[derive(Debug, Default)]
@@ -31,10 +35,7 @@ pub struct ProfileEdit {
 /// The profile: the config's values with the stored edits over them.
 pub fn load(c: &mut Conn, settings: &crate::config::Settings) -> Result<Profile> {
     let mut profile = Profile::from_config(&settings.actor);
-    let row: Option<DbProfile> = schema::profile::table
-        .select(DbProfile::as_select())
-        .first(c)
-        .optional()?;
+    let row = queries::profile::get(c)?;
     if let Some(row) = row {
         if let Some(v) = row.display_name {
             profile.display_name = v;
@@ -105,14 +106,10 @@ pub async fn update(data: &Data, edit: ProfileEdit) -> Result<Profile> {
         .db
         .run(move |c| {
             db::write(c, |c| {
-                let mut row: DbProfile = schema::profile::table
-                    .select(DbProfile::as_select())
-                    .first(c)
-                    .optional()?
-                    .unwrap_or(DbProfile {
-                        id: 1,
-                        ..DbProfile::default()
-                    });
+                let mut row = queries::profile::get(c)?.unwrap_or(DbProfile {
+                    id: 1,
+                    ..DbProfile::default()
+                });
                 row.display_name = display_name.or(row.display_name);
                 row.summary = summary.or(row.summary);
                 row.locked = locked.or(row.locked);
@@ -122,9 +119,7 @@ pub async fn update(data: &Data, edit: ProfileEdit) -> Result<Profile> {
                 row.avatar = avatar.or(row.avatar);
                 row.header = header.or(row.header);
                 row.updated_at = db::now();
-                diesel::replace_into(schema::profile::table)
-                    .values(&row)
-                    .execute(c)?;
+                queries::profile::put(c, &row)?;
                 let profile = load(c, &settings)?;
                 sync_actor(c, &state, &profile)?;
                 Ok(profile)
@@ -141,19 +136,17 @@ pub async fn update(data: &Data, edit: ProfileEdit) -> Result<Profile> {
 
 /// Keeps the local actor's row (what entities and pages read of it) in step.
 fn sync_actor(c: &mut Conn, state: &crate::state::AppState, profile: &Profile) -> Result<()> {
-    use schema::actors::dsl as a;
-    diesel::update(a::actors.find(state.local.actor.id))
-        .set((
-            a::name.eq(Some(&profile.display_name)),
-            a::summary.eq(Some(&profile.summary)),
-            a::icon.eq(profile
-                .avatar
-                .as_ref()
-                .map(|f| state.urls.media(f).to_string())),
-            a::manually_approves_followers.eq(profile.locked),
-        ))
-        .execute(c)?;
-    Ok(())
+    queries::actors::set_profile(
+        c,
+        state.local.actor.id,
+        &profile.display_name,
+        &profile.summary,
+        profile
+            .avatar
+            .as_ref()
+            .map(|f| state.urls.media(f).to_string()),
+        profile.locked,
+    )
 }
 
 /// Sends `Update(Person)` to every follower.

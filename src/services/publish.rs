@@ -6,7 +6,7 @@ use crate::{
     db::{
         self,
         models::*,
-        queries::{follows, media, objects},
+        queries::{follows, idempotency, media, objects},
         Conn,
     },
     delivery,
@@ -40,6 +40,8 @@ pub struct NewPost {
     pub media_ids: Vec<i64>,
     /// The language it is written in (ISO 639), if the author said.
     pub language: Option<String>,
+    /// An app's `Idempotency-Key`, remembered with the post in its transaction.
+    pub idempotency_key: Option<String>,
 }
 
 impl NewPost {
@@ -75,6 +77,7 @@ impl NewPost {
             in_reply_to: None,
             media_ids: Vec::new(),
             language: None,
+            idempotency_key: None,
         }
     }
 }
@@ -171,6 +174,9 @@ pub(crate) fn store(
         &composed.mentions.iter().map(|a| a.id).collect::<Vec<_>>(),
     )?;
     media::attach(c, &new.media_ids, post.id)?;
+    if let Some(key) = &new.idempotency_key {
+        idempotency::remember(c, key, post.id)?;
+    }
     let attachments = post::attachments(c, state, post.id)?;
     let create = send::create(state, &post, attachments)?;
     let inboxes = if new.deliver {

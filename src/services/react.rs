@@ -7,10 +7,11 @@ use crate::{
     db::{
         self,
         models::*,
-        queries::{activities, actors, follows, objects, reactions},
+        queries::{activities, actors, follows, objects, reactions, visibility::Reader},
         Conn,
     },
     delivery,
+    domain::Visibility,
     error::{Error, Result},
     state::{AppState, Data},
 };
@@ -40,7 +41,7 @@ async fn react(data: &Data, id: i64, kind: &'static str, on: bool) -> Result<DbO
         .run(move |c| {
             db::write(c, |c| {
                 let object = objects::by_id(c, id)?
-                    .filter(|o| !o.is_deleted())
+                    .filter(|o| o.readable_by(Reader::Author))
                     .ok_or(Error::NotFound)?;
                 if on {
                     add(c, &state, &object, kind)?;
@@ -57,7 +58,8 @@ async fn react(data: &Data, id: i64, kind: &'static str, on: bool) -> Result<DbO
 
 fn add(c: &mut Conn, state: &AppState, object: &DbObject, kind: &'static str) -> Result<()> {
     let me = state.local.actor.id;
-    if kind == ANNOUNCE && !matches!(object.visibility.as_str(), "public" | "unlisted") {
+    if kind == ANNOUNCE && !Visibility::parse(&object.visibility).is_some_and(Visibility::is_public)
+    {
         return Err(Error::Unprocessable(
             "Only public and unlisted posts can be boosted".into(),
         ));
@@ -80,21 +82,9 @@ fn add(c: &mut Conn, state: &AppState, object: &DbObject, kind: &'static str) ->
 
 fn withdraw(c: &mut Conn, state: &AppState, object: &DbObject, kind: &'static str) -> Result<()> {
     let me = state.local.actor.id;
-    let mine: Option<DbReaction> = {
-        use crate::db::schema::reactions::dsl as r;
-        use diesel::prelude::*;
-        r::reactions
-            .filter(
-                r::object_id
-                    .eq(object.id)
-                    .and(r::actor_id.eq(me))
-                    .and(r::kind.eq(kind)),
-            )
-            .select(DbReaction::as_select())
-            .first(c)
-            .optional()?
+    let Some(mine) = reactions::of(c, object.id, me, kind)? else {
+        return Ok(());
     };
-    let Some(mine) = mine else { return Ok(()) };
     reactions::remove(c, me, kind, &mine.activity_ap_id, Some(object.id))?;
     let author = actors::by_id(c, object.actor_id)?.ok_or(Error::NotFound)?;
     let Some(original) = activities::by_ap_id(c, &mine.activity_ap_id)?

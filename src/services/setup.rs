@@ -3,11 +3,15 @@
 
 use crate::{
     config::Settings,
-    db::{self, models::*, queries::actors, schema, Db},
+    db::{
+        self,
+        models::*,
+        queries::{account, actors},
+        Db,
+    },
     domain::Urls,
     error::{Error, Result},
 };
-use diesel::prelude::*;
 
 /// Creates the local actor and its keys if missing (idempotent); refreshes its profile and
 /// ids from the settings otherwise. Returns the row and whether it was created.
@@ -57,21 +61,10 @@ pub fn ensure_local_actor(
     };
     let row = db::write(&mut conn, |c| {
         let row = match &existing {
-            Some(old) => diesel::update(schema::actors::table.find(old.id))
-                .set(&new)
-                .returning(DbActor::as_returning())
-                .get_result(c)?,
+            Some(old) => actors::replace(c, old.id, &new)?,
             None => actors::upsert(c, &new)?,
         };
-        diesel::insert_into(schema::account::table)
-            .values((
-                schema::account::id.eq(1),
-                schema::account::actor_id.eq(row.id),
-                schema::account::created_at.eq(now),
-            ))
-            .on_conflict(schema::account::id)
-            .do_nothing()
-            .execute(c)?;
+        account::ensure(c, row.id)?;
         Ok(row)
     })?;
     Ok((row, created))
@@ -94,10 +87,7 @@ pub fn set_password(db: &Db, password: &str) -> Result<()> {
         .map_err(Error::internal)?
         .to_string();
     let mut conn = db.conn()?;
-    let n = diesel::update(schema::account::table)
-        .set(schema::account::password_hash.eq(Some(hash)))
-        .execute(&mut conn)?;
-    if n == 0 {
+    if !account::set_password_hash(&mut conn, hash)? {
         return Err(Error::internal("no account yet: run `perch init` first"));
     }
     Ok(())
@@ -107,11 +97,7 @@ pub fn set_password(db: &Db, password: &str) -> Result<()> {
 pub fn check_password(db: &Db, password: &str) -> Result<bool> {
     use argon2::{password_hash::PasswordHash, Argon2, PasswordVerifier};
     let mut conn = db.conn()?;
-    let stored: Option<Option<String>> = schema::account::table
-        .select(schema::account::password_hash)
-        .first(&mut conn)
-        .optional()?;
-    let Some(Some(hash)) = stored else {
+    let Some(hash) = account::password_hash_of(&mut conn)? else {
         return Ok(false);
     };
     let parsed = PasswordHash::new(&hash).map_err(Error::internal)?;

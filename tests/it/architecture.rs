@@ -77,10 +77,20 @@ fn code_of(text: &str) -> String {
         out.push_str(&kept);
         out.push('\n');
     }
-    match out.find("#[cfg(test)]\nmod ") {
-        Some(at) => out[..at].to_owned(),
-        None => out,
+    // A test module, with any attributes between `#[cfg(test)]` and `mod`.
+    let mut from = 0;
+    while let Some(found) = out[from..].find("#[cfg(test)]\n") {
+        let at = from + found;
+        let rest = out[at..]
+            .lines()
+            .skip(1)
+            .find(|l| !l.trim_start().starts_with("#["));
+        if rest.is_some_and(|l| l.trim_start().starts_with("mod ")) {
+            return out[..at].to_owned();
+        }
+        from = at + 1;
     }
+    out
 }
 
 /// `use a::{b, c::{d, e}}` → `a::b`, `a::c::d`, `a::c::e`.
@@ -304,4 +314,23 @@ fn the_layers_below_the_routes_know_nothing_of_actix() {
         !files[&vec!["error".to_owned()]].code.contains("actix"),
         "src/error.rs uses actix"
     );
+}
+
+#[test]
+fn sql_lives_in_db_alone() {
+    let files = tree();
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|(m, _)| m.first().is_none_or(|top| top != "db"))
+        // Every layer may name diesel's error type, to say where a failure came from.
+        .filter(|(_, s)| {
+            s.code
+                .replace("diesel::result::Error", "")
+                .replace("diesel::r2d2::PoolError", "")
+                .contains("diesel")
+                || s.code.contains("schema::")
+        })
+        .map(|(_, s)| s.path.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "SQL outside src/db: {offenders:?}");
 }

@@ -30,4 +30,5 @@ mod reachability;
 mod shapes;
 mod signature_choice;
 mod signatures;
+mod visibility;
 mod web;

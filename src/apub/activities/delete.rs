@@ -10,7 +10,6 @@ use crate::{
     error::{Error, Result},
     state::Data,
 };
-use diesel::prelude::*;
 
 super::handler!(Delete);
 
@@ -40,8 +39,7 @@ impl Delete {
                     };
                     if object.as_str() == actor.ap_id {
                         // The account is gone: its follows and posts go with it.
-                        diesel::delete(crate::db::schema::actors::table.find(actor.id))
-                            .execute(c)?;
+                        actors::remove(c, actor.id)?;
                         return Ok(true);
                     }
                     let Some(stored) = objects::by_ap_id(c, object.as_str())? else {

@@ -188,8 +188,6 @@ pub fn store_attachments(
     owner: &Url,
     attachments: &[Value],
 ) -> Result<()> {
-    use crate::db::schema::media;
-    use diesel::prelude::*;
     for (position, a) in attachments.iter().enumerate().take(16) {
         let found = crate::apub::protocol::lenient::hrefs(a, 0);
         let Some(url) = found.iter().find_map(|(h, _)| urls::media(h, owner)) else {
@@ -198,8 +196,9 @@ pub fn store_attachments(
         let media_type = found.iter().find_map(|(_, t)| t.clone());
         let int = |k: &str| a[k].as_i64().and_then(|v| i32::try_from(v).ok());
         let text = |k: &str| a[k].as_str().map(str::to_owned);
-        diesel::insert_into(media::table)
-            .values(&NewMedia {
+        crate::db::queries::media::insert(
+            c,
+            &NewMedia {
                 public_id: crate::domain::Urls::new_public_id(),
                 object_id: Some(object),
                 position: position as i32,
@@ -215,8 +214,8 @@ pub fn store_attachments(
                 size_bytes: 0,
                 created_at: db::now(),
                 focus: None,
-            })
-            .execute(c)?;
+            },
+        )?;
     }
     Ok(())
 }

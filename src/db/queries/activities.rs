@@ -110,3 +110,11 @@ pub fn withdraw_for_object(conn: &mut Conn, object: &str) -> Result<usize> {
     .set(public.eq(false))
     .execute(conn)?)
 }
+
+/// The newest activity of ours (what a CLI command just queued).
+pub fn newest_local(conn: &mut Conn) -> Result<Option<i64>> {
+    Ok(activities
+        .filter(local.eq(true))
+        .select(diesel::dsl::max(id))
+        .first::<Option<i64>>(conn)?)
+}

@@ -90,3 +90,54 @@ pub fn any_on_host(conn: &mut Conn, host: &str) -> Result<bool> {
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// The actors of `ids` (each once; unknown ids are left out).
+pub fn by_ids(conn: &mut Conn, ids: &[i64]) -> Result<Vec<DbActor>> {
+    Ok(actors
+        .filter(id.eq_any(ids))
+        .select(DbActor::as_select())
+        .load(conn)?)
+}
+
+/// The servers perch knows accounts on.
+pub fn remote_domains(conn: &mut Conn) -> Result<Vec<String>> {
+    Ok(actors
+        .filter(local.eq(false))
+        .select(domain)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Replaces the row of actor `wanted` with `new`.
+pub fn replace(conn: &mut Conn, wanted: i64, new: &NewActor) -> Result<DbActor> {
+    Ok(diesel::update(actors.find(wanted))
+        .set(new)
+        .returning(DbActor::as_returning())
+        .get_result(conn)?)
+}
+
+/// What the local actor shows of the profile: its name, bio, avatar URL and lock.
+pub fn set_profile(
+    conn: &mut Conn,
+    wanted: i64,
+    display: &str,
+    bio: &str,
+    avatar: Option<String>,
+    locked: bool,
+) -> Result<()> {
+    diesel::update(actors.find(wanted))
+        .set((
+            name.eq(Some(display)),
+            summary.eq(Some(bio)),
+            icon.eq(avatar),
+            manually_approves_followers.eq(locked),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes an account that is gone, with its follows and posts (they cascade).
+pub fn remove(conn: &mut Conn, wanted: i64) -> Result<()> {
+    diesel::delete(actors.find(wanted)).execute(conn)?;
+    Ok(())
+}

@@ -100,3 +100,20 @@ pub fn follower_inboxes(conn: &mut Conn) -> Result<Vec<String>> {
     inboxes.dedup();
     Ok(inboxes)
 }
+
+/// A page of the follows in `dir` and `in_state`, paged by follow id, with their actors.
+pub fn page(
+    conn: &mut Conn,
+    dir: &str,
+    in_state: &str,
+    page: crate::db::paging::Page,
+) -> Result<Vec<(i64, DbActor)>> {
+    let q = follows
+        .filter(direction.eq(dir).and(state.eq(in_state)))
+        .into_boxed();
+    let rows = crate::paged!(q, id, page)
+        .inner_join(actors::table)
+        .select((id, DbActor::as_select()))
+        .load(conn)?;
+    Ok(page.finish(rows))
+}

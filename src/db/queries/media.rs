@@ -82,3 +82,48 @@ pub fn delete_abandoned(
     .returning(DbMedia::as_returning())
     .get_results(conn)?)
 }
+
+/// The author's upload `wanted` (one with a file here, not a remote attachment).
+pub fn upload(conn: &mut Conn, wanted: i64) -> Result<Option<DbMedia>> {
+    Ok(media
+        .find(wanted)
+        .filter(file_name.is_not_null())
+        .select(DbMedia::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Those of `ids` that are uploads no post has taken yet.
+pub fn unattached_uploads(conn: &mut Conn, ids: &[i64]) -> Result<Vec<i64>> {
+    Ok(media
+        .filter(
+            id.eq_any(ids)
+                .and(file_name.is_not_null())
+                .and(object_id.is_null()),
+        )
+        .select(id)
+        .load(conn)?)
+}
+
+/// Sets the description (when given; `Some(None)` clears it) and the focal point of `wanted`.
+pub fn describe(
+    conn: &mut Conn,
+    wanted: i64,
+    text: Option<Option<String>>,
+    point: Option<String>,
+) -> Result<DbMedia> {
+    if let Some(d) = text {
+        diesel::update(media.find(wanted))
+            .set(description.eq(d))
+            .execute(conn)?;
+    }
+    if let Some(f) = point {
+        diesel::update(media.find(wanted))
+            .set(focus.eq(Some(f)))
+            .execute(conn)?;
+    }
+    Ok(media
+        .find(wanted)
+        .select(DbMedia::as_select())
+        .first(conn)?)
+}

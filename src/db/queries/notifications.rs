@@ -1,8 +1,9 @@
 //! What the author is told about: follows, follow requests, mentions (every comment is one),
 //! likes, boosts and edits.
 
-use crate::db::{models::*, now, schema::notifications::dsl::*, Conn};
+use crate::db::{models::*, now, paging::Page, schema::notifications::dsl::*, Conn};
 use crate::error::Result;
+use crate::paged;
 use diesel::prelude::*;
 
 pub const FOLLOW: &str = "follow";
@@ -61,4 +62,58 @@ pub fn withdraw(conn: &mut Conn, what: &str, actor: i64, object: i64) -> Result<
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// Which notifications a list shows: only these kinds (if any), none of those.
+#[derive(Debug, Clone, Default)]
+pub struct Kinds {
+    pub only: Vec<String>,
+    pub except: Vec<String>,
+}
+
+/// A page of undismissed notifications of `kinds`, newest first.
+pub fn page(conn: &mut Conn, kinds: Kinds, page: Page) -> Result<Vec<DbNotification>> {
+    // A mention whose comment was not kept (comments off) has nothing to show.
+    let mut q = notifications
+        .filter(dismissed.eq(false))
+        .filter(kind.ne(MENTION).or(object_id.is_not_null()))
+        .into_boxed();
+    if !kinds.only.is_empty() {
+        q = q.filter(kind.eq_any(kinds.only));
+    }
+    if !kinds.except.is_empty() {
+        q = q.filter(kind.ne_all(kinds.except));
+    }
+    let rows = paged!(q, id, page)
+        .select(DbNotification::as_select())
+        .load(conn)?;
+    Ok(page.finish(rows))
+}
+
+/// Notification `wanted`, unless dismissed.
+pub fn undismissed(conn: &mut Conn, wanted: i64) -> Result<Option<DbNotification>> {
+    Ok(notifications
+        .find(wanted)
+        .filter(dismissed.eq(false))
+        .select(DbNotification::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Dismisses notification `which`, or all of them.
+pub fn dismiss(conn: &mut Conn, which: Option<i64>) -> Result<()> {
+    let mut q = diesel::update(notifications).into_boxed();
+    if let Some(wanted) = which {
+        q = q.filter(id.eq(wanted));
+    }
+    q.set(dismissed.eq(true)).execute(conn)?;
+    Ok(())
+}
+
+/// Undismissed notifications newer than `after`.
+pub fn count_after(conn: &mut Conn, after: i64) -> Result<i64> {
+    Ok(notifications
+        .filter(dismissed.eq(false).and(id.gt(after)))
+        .count()
+        .get_result(conn)?)
 }

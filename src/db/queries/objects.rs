@@ -1,6 +1,11 @@
 //! Notes and articles, local and remote.
 
-use crate::db::{models::*, schema::objects::dsl::*, Conn};
+use crate::db::{
+    models::*,
+    queries::visibility::{audience, readable_by, Viewer},
+    schema::objects::dsl::*,
+    Conn,
+};
 use crate::error::Result;
 use diesel::prelude::*;
 
@@ -51,12 +56,20 @@ pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbObject>> {
 /// instance's stats publish; followers-only and direct posts are not counted, not even as a
 /// number).
 pub fn count_local(conn: &mut Conn) -> Result<i64> {
-    use crate::domain::Visibility;
     Ok(objects
-        .filter(local.eq(true).and(deleted_at.is_null()))
-        .filter(visibility.eq_any([Visibility::Public.as_str(), Visibility::Unlisted.as_str()]))
+        .filter(local.eq(true))
+        .filter(readable_by(Viewer::Anonymous))
         .count()
         .get_result(conn)?)
+}
+
+/// When the newest of [`count_local`]'s posts was published.
+pub fn last_local_published(conn: &mut Conn) -> Result<Option<chrono::NaiveDateTime>> {
+    Ok(objects
+        .filter(local.eq(true))
+        .filter(readable_by(Viewer::Anonymous))
+        .select(diesel::dsl::max(published))
+        .first(conn)?)
 }
 
 /// Posts by one actor, newest first.
@@ -256,14 +269,12 @@ pub fn set_moderation(conn: &mut Conn, object: i64, state: &str) -> Result<bool>
     Ok(n > 0)
 }
 
-/// The objects that answer `parent` and are shown (visible comments, and the author's own
-/// replies), oldest first.
+/// The objects that answer `parent` and anyone may read (visible comments, and the author's
+/// own public replies), oldest first; a comment its sender deleted stays as a tombstone.
 pub fn visible_replies(conn: &mut Conn, parent: i64) -> Result<Vec<DbObject>> {
     Ok(objects
         .filter(parent_id.eq(parent))
-        .filter(moderation.eq(VISIBLE).or(local.eq(true)))
-        // A followers-only or direct answer is between its author and its audience.
-        .filter(visibility.eq_any(["public", "unlisted"]))
+        .filter(audience(Viewer::Anonymous))
         .filter(deleted_at.is_null().or(local.eq(false)))
         .order((published.asc(), id.asc()))
         .select(DbObject::as_select())

@@ -49,3 +49,50 @@ pub fn count(conn: &mut Conn, object: i64, what: &str) -> Result<i64> {
         .count()
         .get_result(conn)?)
 }
+
+/// Who liked or boosted `object` (`what`), latest first, at most `limit`.
+pub fn reactors(conn: &mut Conn, object: i64, what: &str, limit: i64) -> Result<Vec<DbActor>> {
+    use crate::db::schema::actors;
+    Ok(reactions
+        .inner_join(actors::table)
+        .filter(object_id.eq(object).and(kind.eq(what)))
+        .order(id.desc())
+        .limit(limit)
+        .select(DbActor::as_select())
+        .load(conn)?)
+}
+
+/// What `actor` liked (`what`), latest first, at most `limit`, as far as the author may read.
+pub fn reacted_to(conn: &mut Conn, actor: i64, what: &str, limit: i64) -> Result<Vec<DbObject>> {
+    use crate::db::{
+        queries::visibility::{readable_by, Viewer},
+        schema::objects,
+    };
+    let order: Vec<i64> = reactions
+        .filter(actor_id.eq(actor).and(kind.eq(what)))
+        .order(id.desc())
+        .select(object_id)
+        .load(conn)?;
+    let mut rows: Vec<DbObject> = objects::table
+        .filter(objects::id.eq_any(&order))
+        .filter(readable_by(Viewer::Author))
+        .select(DbObject::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|o| order.iter().position(|&i| i == o.id));
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
+}
+
+/// `actor`'s own like or boost (`what`) of `object`.
+pub fn of(conn: &mut Conn, object: i64, actor: i64, what: &str) -> Result<Option<DbReaction>> {
+    Ok(reactions
+        .filter(
+            object_id
+                .eq(object)
+                .and(actor_id.eq(actor))
+                .and(kind.eq(what)),
+        )
+        .select(DbReaction::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -8,8 +8,13 @@
 use super::activity_json;
 use crate::{
     apub::{objects::post, protocol::with_context},
-    db::queries::{activities, objects},
-    domain::Visibility,
+    db::{
+        models::{DbActor, DbObject},
+        queries::{
+            activities, objects,
+            visibility::{Reader, Viewer},
+        },
+    },
     error::{Error, Result},
     state::Data,
 };
@@ -25,7 +30,7 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
         .run(move |c| objects::by_public_id(c, &id))
         .await?
         .ok_or(Error::NotFound)?;
-    let public = Visibility::parse(&row.visibility).is_some_and(Visibility::is_public);
+    let public = row.in_audience(Reader::Anonymous);
     if public {
         super::authorize(&req, &data).await?;
     } else if !meant_for(&row, super::reader(&req, &data).await?, &data).await? {
@@ -65,26 +70,17 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
     Ok(res)
 }
 
-/// Whether a followers-only or direct post is for `reader`: an accepted follower (for
-/// followers-only posts) or an actor it mentions (both).
-async fn meant_for(
-    row: &crate::db::models::DbObject,
-    reader: Option<crate::db::models::DbActor>,
-    data: &Data,
-) -> Result<bool> {
+/// Whether a post anyone may not read is for `reader`, the signer of the GET: an accepted
+/// follower (for followers-only posts) or an actor it mentions (both), as the one rule says.
+async fn meant_for(row: &DbObject, reader: Option<DbActor>, data: &Data) -> Result<bool> {
     let Some(reader) = reader else {
         return Ok(false);
     };
-    let (object, followers_too) = (row.id, row.visibility == Visibility::Private.as_str());
+    let row = row.clone();
     data.db
         .run(move |c| {
-            use crate::db::{models::*, queries::follows};
-            let mentioned = objects::mentioned_actors(c, object)?
-                .iter()
-                .any(|a| a.id == reader.id);
-            let follower = followers_too
-                && follows::get(c, reader.id, INCOMING)?.is_some_and(|f| f.state == ACCEPTED);
-            Ok(mentioned || follower)
+            let reader = Viewer::remote(c, &reader)?.reader_of(c, &row)?;
+            Ok(row.in_audience(reader))
         })
         .await
 }

@@ -5,11 +5,11 @@
 use super::activity_json;
 use crate::{
     apub::protocol::context,
+    db::queries::visibility::Reader,
     db::{
         models::*,
         queries::{objects, reactions},
     },
-    domain::Visibility,
     error::{Error, Result},
     state::Data,
 };
@@ -23,7 +23,7 @@ async fn public_post(data: &Data, id: String) -> Result<DbObject> {
     data.db
         .run(move |c| objects::by_public_id(c, &id))
         .await?
-        .filter(|p| Visibility::parse(&p.visibility).is_some_and(Visibility::is_public))
+        .filter(|p| p.in_audience(Reader::Anonymous))
         .ok_or(Error::NotFound)
 }
 

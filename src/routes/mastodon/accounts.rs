@@ -5,19 +5,17 @@
 use super::{
     auth::{Auth, MaybeAuth},
     entities::{account, relationship},
-    paging::{self, Page},
+    paging,
     params::Params,
     ApiError, ApiResult,
 };
 use crate::{
     db::{
         models::*,
-        queries::{actors, blocks},
-        schema,
+        queries::{actors, blocks, follows},
     },
     domain::profile::Field,
     error::{Error, Result},
-    paged,
     services::{
         follow, followers, moderation,
         profile::{self, ProfileEdit},
@@ -26,7 +24,6 @@ use crate::{
     state::Data,
 };
 use actix_web::{web::Path, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde_json::json;
 
 pub async fn verify_credentials(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
@@ -159,7 +156,7 @@ async fn follow_list(
     in_state: &'static str,
 ) -> ApiResult<HttpResponse> {
     let a = actor(&data, &id).await?;
-    let page = Page::read(&params, 40, 80)?;
+    let page = paging::read(&params, 40, 80)?;
     let state = data.app_data().clone();
     let (accounts, ids) = data
         .db
@@ -167,15 +164,7 @@ async fn follow_list(
             if !a.local {
                 return Ok((Vec::new(), Vec::new()));
             }
-            use schema::{actors as act, follows::dsl as f};
-            let q = f::follows
-                .filter(f::direction.eq(direction).and(f::state.eq(in_state)))
-                .into_boxed();
-            let rows: Vec<(i64, DbActor)> = paged!(q, f::id, page)
-                .inner_join(act::table)
-                .select((f::id, DbActor::as_select()))
-                .load(c)?;
-            let rows = page.finish(rows);
+            let rows = follows::page(c, direction, in_state, page)?;
             let accounts = rows
                 .iter()
                 .map(|(_, a)| account::render(c, &state, a))

@@ -1,14 +1,14 @@
 //! `Idempotency-Key` on `POST /api/v1/statuses`: an app that retries a post (a flaky phone
 //! network) with the same key gets the first status back instead of a second post. Keyed posts
-//! are made one at a time, so two concurrent retries cannot both publish.
+//! are made one at a time, so two concurrent retries cannot both publish; the key is written in
+//! the transaction that writes the post (`services::publish`).
 
 use crate::{
-    db::{self, models::DbObject, queries::objects, schema},
+    db::{models::DbObject, queries},
     error::Result,
     state::Data,
 };
 use actix_web::HttpRequest;
-use diesel::prelude::*;
 use tokio::sync::{Mutex, MutexGuard};
 
 /// Held from the lookup of a key until it is remembered.
@@ -31,36 +31,6 @@ pub async fn serialise() -> MutexGuard<'static, ()> {
 /// The live status posted earlier with `key`.
 pub async fn earlier(data: &Data, key: String) -> Result<Option<DbObject>> {
     data.db
-        .run(move |c| {
-            use schema::idempotency_keys::dsl as k;
-            let id: Option<i64> = k::idempotency_keys
-                .filter(k::key.eq(key))
-                .select(k::object_id)
-                .first(c)
-                .optional()?;
-            match id {
-                Some(id) => Ok(objects::by_id(c, id)?.filter(|o| !o.is_deleted())),
-                None => Ok(None),
-            }
-        })
-        .await
-}
-
-/// Remembers that `key` posted status `id`.
-pub async fn remember(data: &Data, key: String, id: i64) -> Result<()> {
-    data.db
-        .run(move |c| {
-            db::write(c, |c| {
-                use schema::idempotency_keys::dsl as k;
-                diesel::replace_into(k::idempotency_keys)
-                    .values((
-                        k::key.eq(key),
-                        k::object_id.eq(id),
-                        k::created_at.eq(db::now()),
-                    ))
-                    .execute(c)?;
-                Ok(())
-            })
-        })
+        .run(move |c| queries::idempotency::earlier(c, &key))
         .await
 }

@@ -121,15 +121,7 @@ pub async fn v2(data: Data) -> ApiResult<HttpResponse> {
 pub async fn peers(data: Data) -> ApiResult<HttpResponse> {
     let domains: Vec<String> = data
         .db
-        .run(|c| {
-            use crate::db::schema::actors::dsl as a;
-            use diesel::prelude::*;
-            Ok(a::actors
-                .filter(a::local.eq(false))
-                .select(a::domain)
-                .distinct()
-                .load(c)?)
-        })
+        .run(crate::db::queries::actors::remote_domains)
         .await?;
     Ok(HttpResponse::Ok().json(domains))
 }

@@ -3,12 +3,11 @@
 
 use super::{auth::Auth, entities::media, params::Params, ApiError, ApiResult};
 use crate::{
-    db::{self, models::DbMedia, schema},
+    db::{models::DbMedia, queries},
     services,
     state::Data,
 };
 use actix_web::{web::Path, HttpResponse};
-use diesel::prelude::*;
 
 /// `"x,y"` with both in -1..1, as Mastodon takes it.
 fn parse_focus(text: &str) -> ApiResult<String> {
@@ -41,7 +40,7 @@ pub async fn upload(data: Data, auth: Auth, mut params: Params) -> ApiResult<Htt
     let stored =
         services::media::upload(data.app_data(), file.bytes, params.str("description")).await?;
     let stored = match focus {
-        Some(f) => set(&data, stored.id, None, Some(f)).await?,
+        Some(f) => services::media::describe(data.app_data(), stored.id, None, Some(f)).await?,
         None => stored,
     };
     Ok(HttpResponse::Ok().json(media::render(data.app_data(), &stored)))
@@ -51,44 +50,9 @@ pub async fn upload(data: Data, auth: Auth, mut params: Params) -> ApiResult<Htt
 async fn own(data: &Data, id: &str) -> ApiResult<DbMedia> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     data.db
-        .run(move |c| {
-            use schema::media::dsl as m;
-            Ok(m::media
-                .find(id)
-                .filter(m::file_name.is_not_null())
-                .select(DbMedia::as_select())
-                .first(c)
-                .optional()?)
-        })
+        .run(move |c| queries::media::upload(c, id))
         .await?
         .ok_or_else(ApiError::not_found)
-}
-
-async fn set(
-    data: &Data,
-    id: i64,
-    description: Option<Option<String>>,
-    focus: Option<String>,
-) -> ApiResult<DbMedia> {
-    Ok(data
-        .db
-        .run(move |c| {
-            db::write(c, |c| {
-                use schema::media::dsl as m;
-                if let Some(d) = description {
-                    diesel::update(m::media.find(id))
-                        .set(m::description.eq(d))
-                        .execute(c)?;
-                }
-                if let Some(f) = focus {
-                    diesel::update(m::media.find(id))
-                        .set(m::focus.eq(Some(f)))
-                        .execute(c)?;
-                }
-                Ok(m::media.find(id).select(DbMedia::as_select()).first(c)?)
-            })
-        })
-        .await?)
 }
 
 pub async fn get(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
@@ -105,11 +69,8 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     auth.require("write:media")?;
     let m = own(&data, &id).await?;
-    let description = match params.str("description") {
-        Some(d) => Some(services::media::alt_text(Some(d))?),
-        None => None,
-    };
+    let description = params.str("description").map(Some);
     let focus = focus_param(&params)?;
-    let updated = set(&data, m.id, description, focus).await?;
+    let updated = services::media::describe(data.app_data(), m.id, description, focus).await?;
     Ok(HttpResponse::Ok().json(media::render(data.app_data(), &updated)))
 }

@@ -9,11 +9,11 @@ use super::{
     ApiError, ApiResult,
 };
 use crate::{
-    db::{self, models::*, schema},
+    db::{models::*, queries},
+    services,
     state::Data,
 };
 use actix_web::HttpResponse;
-use diesel::prelude::*;
 use serde_json::{json, Map, Value};
 
 /// An empty list.
@@ -54,15 +54,7 @@ pub async fn favourites(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     let body = data
         .db
         .run(move |c| {
-            use schema::{objects, reactions as r};
-            let rows: Vec<DbObject> = r::table
-                .inner_join(objects::table)
-                .filter(r::actor_id.eq(state.local.actor.id).and(r::kind.eq(LIKE)))
-                .filter(objects::deleted_at.is_null())
-                .order(r::id.desc())
-                .limit(40)
-                .select(DbObject::as_select())
-                .load(c)?;
+            let rows = queries::reactions::reacted_to(c, state.local.actor.id, LIKE, 40)?;
             status::render_all(c, &mut Ctx::new(&state), &rows)
         })
         .await?;
@@ -89,13 +81,7 @@ pub async fn markers(data: Data, auth: Auth, params: Params) -> ApiResult<HttpRe
     let wanted = params.list("timeline");
     let rows: Vec<DbMarker> = data
         .db
-        .run(move |c| {
-            use schema::markers::dsl as m;
-            Ok(m::markers
-                .filter(m::timeline.eq_any(wanted))
-                .select(DbMarker::as_select())
-                .load(c)?)
-        })
+        .run(move |c| queries::markers::of(c, wanted))
         .await?;
     Ok(HttpResponse::Ok().json(markers_json(&rows)))
 }
@@ -121,31 +107,6 @@ pub async fn save_markers(data: Data, auth: Auth, params: Params) -> ApiResult<H
             given.push((timeline.to_owned(), id));
         }
     }
-    let rows = data
-        .db
-        .run(move |c| {
-            db::write(c, |c| {
-                use schema::markers::dsl as m;
-                let mut out = Vec::new();
-                for (timeline, id) in given {
-                    let version: i32 = m::markers
-                        .find(&timeline)
-                        .select(m::version)
-                        .first(c)
-                        .optional()?
-                        .unwrap_or(0);
-                    let row = DbMarker {
-                        timeline,
-                        last_read_id: id,
-                        version: version + 1,
-                        updated_at: db::now(),
-                    };
-                    diesel::replace_into(m::markers).values(&row).execute(c)?;
-                    out.push(row);
-                }
-                Ok(out)
-            })
-        })
-        .await?;
+    let rows = services::reading::save_markers(data.app_data(), given).await?;
     Ok(HttpResponse::Ok().json(markers_json(&rows)))
 }

@@ -5,45 +5,28 @@
 use super::{
     auth::Auth,
     entities::{notification, Ctx},
-    paging::{self, Page},
+    paging,
     params::Params,
     ApiError, ApiResult,
 };
-use crate::{
-    db::{self, models::*, schema},
-    error::Result,
-    paged,
-    state::Data,
-};
+use crate::{db::queries, error::Result, services, state::Data};
 use actix_web::{web::Path, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde_json::{json, Value};
 
 /// One page of notifications per the request's filters, rendered, with their ids for paging.
 async fn page_of(data: &Data, params: &Params) -> ApiResult<(Vec<i64>, Vec<Value>)> {
-    let page = Page::read(params, 15, 30)?;
+    let page = paging::read(params, 15, 30)?;
     let types = params.list("types");
     let exclude = params.list("exclude_types");
     let state = data.app_data().clone();
     Ok(data
         .db
         .run(move |c| -> Result<_> {
-            use schema::notifications::dsl as n;
-            // A mention whose comment was not kept (comments off) has nothing to show.
-            let mut q = n::notifications
-                .filter(n::dismissed.eq(false))
-                .filter(n::kind.ne("mention").or(n::object_id.is_not_null()))
-                .into_boxed();
-            if !types.is_empty() {
-                q = q.filter(n::kind.eq_any(types));
-            }
-            if !exclude.is_empty() {
-                q = q.filter(n::kind.ne_all(exclude));
-            }
-            let rows: Vec<DbNotification> = paged!(q, n::id, page)
-                .select(DbNotification::as_select())
-                .load(c)?;
-            let rows = page.finish(rows);
+            let kinds = queries::notifications::Kinds {
+                only: types,
+                except: exclude,
+            };
+            let rows = queries::notifications::page(c, kinds, page)?;
             let mut ctx = Ctx::new(&state);
             let items = rows
                 .iter()
@@ -125,14 +108,8 @@ pub async fn get(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResp
     let body = data
         .db
         .run(move |c| {
-            use schema::notifications::dsl as n;
-            let row: DbNotification = n::notifications
-                .find(id)
-                .filter(n::dismissed.eq(false))
-                .select(DbNotification::as_select())
-                .first(c)
-                .optional()?
-                .ok_or(crate::error::Error::NotFound)?;
+            let row =
+                queries::notifications::undismissed(c, id)?.ok_or(crate::error::Error::NotFound)?;
             notification::render(c, &mut Ctx::new(&state), &row)
         })
         .await?;
@@ -141,19 +118,7 @@ pub async fn get(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResp
 
 /// Dismisses notification `id`, or all of them.
 async fn dismiss_where(data: &Data, id: Option<i64>) -> ApiResult<HttpResponse> {
-    data.db
-        .run(move |c| {
-            db::write(c, |c| {
-                use schema::notifications::dsl as n;
-                let mut q = diesel::update(n::notifications).into_boxed();
-                if let Some(id) = id {
-                    q = q.filter(n::id.eq(id));
-                }
-                q.set(n::dismissed.eq(true)).execute(c)?;
-                Ok(())
-            })
-        })
-        .await?;
+    services::reading::dismiss(data.app_data(), id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
@@ -170,22 +135,6 @@ pub async fn clear(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
 /// `GET /api/v1/notifications/unread_count` (what Mastodon 4.3 apps poll).
 pub async fn unread_count(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:notifications")?;
-    let count: i64 = data
-        .db
-        .run(|c| {
-            use schema::markers::dsl as m;
-            use schema::notifications::dsl as n;
-            let read: Option<String> = m::markers
-                .find("notifications")
-                .select(m::last_read_id)
-                .first(c)
-                .optional()?;
-            let after = read.and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
-            Ok(n::notifications
-                .filter(n::dismissed.eq(false).and(n::id.gt(after)))
-                .count()
-                .get_result(c)?)
-        })
-        .await?;
+    let count = data.db.run(services::reading::unread).await?;
     Ok(HttpResponse::Ok().json(json!({ "count": count })))
 }

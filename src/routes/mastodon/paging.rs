@@ -7,68 +7,16 @@ use crate::{error::Result, state::Data};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: i64,
-}
+pub use crate::db::paging::Page;
 
-impl Page {
-    /// Reads the bounds; `limit` defaults to `default` and is capped at `max`.
-    pub fn read(params: &Params, default: i64, max: i64) -> Result<Page> {
-        Ok(Page {
-            max_id: params.i64("max_id")?,
-            since_id: params.i64("since_id")?,
-            min_id: params.i64("min_id")?,
-            limit: params.i64("limit")?.unwrap_or(default).clamp(1, max),
-        })
-    }
-
-    /// Ids must be above this.
-    pub fn lower(&self) -> Option<i64> {
-        self.min_id.or(self.since_id)
-    }
-
-    /// Ids must be below this.
-    pub fn upper(&self) -> Option<i64> {
-        self.max_id
-    }
-
-    /// With `min_id` the rows are fetched oldest first (and answered newest first).
-    pub fn ascending(&self) -> bool {
-        self.min_id.is_some()
-    }
-
-    /// Puts fetched rows newest first.
-    pub fn finish<T>(&self, mut rows: Vec<T>) -> Vec<T> {
-        if self.ascending() {
-            rows.reverse();
-        }
-        rows
-    }
-}
-
-/// Adds the bounds of `page` to a boxed diesel query over an id column, ordered for it.
-#[macro_export]
-macro_rules! paged {
-    ($query:expr, $column:expr, $page:expr) => {{
-        let page: &$crate::routes::mastodon::paging::Page = &$page;
-        let mut query = $query;
-        if let Some(lower) = page.lower() {
-            query = query.filter($column.gt(lower));
-        }
-        if let Some(upper) = page.upper() {
-            query = query.filter($column.lt(upper));
-        }
-        let query = if page.ascending() {
-            query.order($column.asc())
-        } else {
-            query.order($column.desc())
-        };
-        query.limit(page.limit)
-    }};
+/// Reads the bounds; `limit` defaults to `default` and is capped at `max`.
+pub fn read(params: &Params, default: i64, max: i64) -> Result<Page> {
+    Ok(Page {
+        max_id: params.i64("max_id")?,
+        since_id: params.i64("since_id")?,
+        min_id: params.i64("min_id")?,
+        limit: params.i64("limit")?.unwrap_or(default).clamp(1, max),
+    })
 }
 
 /// The JSON list with its `Link` header; `ids` are the page's ids, newest first.

@@ -8,7 +8,7 @@ use crate::{
     apub::sanitize,
     db::{
         models::*,
-        queries::{objects, pages, reactions},
+        queries::{actors, objects, posts, reactions, visibility::Reader},
         Conn,
     },
     error::Result,
@@ -60,23 +60,15 @@ pub fn discussion(c: &mut Conn, state: &AppState, root: i64) -> Result<Discussio
     let all = objects::thread(c, root)?;
     let shown: Vec<DbObject> = all
         .into_iter()
-        .filter(|o| o.local || o.moderation.as_deref() == Some(VISIBLE))
-        // A followers-only or direct answer is between its author and its audience.
-        .filter(|o| crate::domain::Visibility::parse(&o.visibility).is_some_and(|v| v.is_public()))
+        // What anyone may read; a comment its sender deleted stays as a tombstone.
+        .filter(|o| o.in_audience(Reader::Anonymous))
         .collect();
-    let authors: HashMap<i64, DbActor> = {
-        use crate::db::schema::actors::dsl as a;
-        use diesel::prelude::*;
-        let ids: Vec<i64> = shown.iter().map(|o| o.actor_id).collect();
-        a::actors
-            .filter(a::id.eq_any(ids))
-            .select(DbActor::as_select())
-            .load(c)?
-            .into_iter()
-            .map(|x| (x.id, x))
-            .collect()
-    };
-    let with_media = pages::with_extras(c, shown)?;
+    let ids: Vec<i64> = shown.iter().map(|o| o.actor_id).collect();
+    let authors: HashMap<i64, DbActor> = actors::by_ids(c, &ids)?
+        .into_iter()
+        .map(|x| (x.id, x))
+        .collect();
+    let with_media = posts::load(c, shown, None)?;
     let mut views: HashMap<i64, CommentView> = HashMap::new();
     let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
     for item in &with_media {

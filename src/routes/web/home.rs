@@ -10,7 +10,7 @@ use super::{
 use crate::{
     db::{
         models::{ACCEPTED, INCOMING},
-        queries::{follows, pages},
+        queries::{follows, pages, posts as read},
     },
     domain::text::plain_to_html,
     error::{Error, Result},
@@ -68,7 +68,7 @@ pub async fn page(data: &Data, query: &PageQuery, address: Address) -> Result<Ht
         .db
         .run(move |c| {
             let rows = pages::listed_posts(c, offset, PAGE_SIZE + 1)?;
-            let rows = pages::with_extras(c, rows)?;
+            let rows = read::load(c, rows, None)?;
             let posts = pages::count_listed(c)?;
             let followers = follows::count(c, INCOMING, ACCEPTED)?;
             Ok((rows, posts, followers))

@@ -103,7 +103,7 @@ async fn feed_posts(data: &Data) -> Result<Vec<view::PostView>> {
         .db
         .run(|c| {
             let rows = crate::db::queries::pages::listed_posts(c, 0, FEED_SIZE)?;
-            crate::db::queries::pages::with_extras(c, rows)
+            crate::db::queries::posts::load(c, rows, None)
         })
         .await?;
     Ok(rows.iter().map(|r| view::PostView::new(data, r)).collect())

@@ -9,8 +9,7 @@ use super::{
     view::{Meta, PostView, Site},
 };
 use crate::{
-    db::queries::{objects, pages},
-    domain::Visibility,
+    db::queries::{objects, posts, visibility::Reader},
     error::{Error, Result},
     state::Data,
 };
@@ -38,12 +37,11 @@ async fn render(data: &Data, public_id: String) -> Result<HttpResponse> {
             if post.is_deleted() {
                 return Err(Error::Gone);
             }
-            let visible = Visibility::parse(&post.visibility).is_some_and(Visibility::is_public);
-            if !visible {
+            if !post.in_audience(Reader::Anonymous) {
                 return Ok(None);
             }
             let discussion = comments::discussion(c, &state, post.id)?;
-            Ok(pages::with_extras(c, vec![post])?
+            Ok(posts::load(c, vec![post], None)?
                 .pop()
                 .map(|p| (p, discussion)))
         })

@@ -8,7 +8,7 @@ use super::{
     PageQuery, PAGE_SIZE,
 };
 use crate::{
-    db::queries::pages,
+    db::queries::{pages, posts},
     error::{Error, Result},
     state::Data,
 };
@@ -30,7 +30,7 @@ async fn render(data: &Data, tag: &str, query: &PageQuery) -> Result<HttpRespons
         .db
         .run(move |c| {
             let rows = pages::tagged_posts(c, &wanted, offset, PAGE_SIZE + 1)?;
-            pages::with_extras(c, rows)
+            posts::load(c, rows, None)
         })
         .await?;
     if rows.is_empty() && number > 1 {

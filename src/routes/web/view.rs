@@ -4,7 +4,7 @@
 
 use super::{excerpt, style};
 use crate::{
-    db::{models::DbMedia, queries::pages::PagePost},
+    db::{models::DbMedia, queries::posts::Post},
     state::Data,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -140,7 +140,7 @@ pub struct PostView {
 }
 
 impl PostView {
-    pub fn new(data: &Data, item: &PagePost) -> PostView {
+    pub fn new(data: &Data, item: &Post) -> PostView {
         let p = &item.post;
         let is_article = p.kind == "Article";
         let text = excerpt::plain_text(&p.content);

@@ -4,12 +4,15 @@
 use super::time;
 use crate::{
     apub::sanitize,
-    db::{models::*, queries::follows, schema, Conn},
+    db::{
+        models::*,
+        queries::{follows, objects},
+        Conn,
+    },
     domain::text::{escape, plain_to_html},
     error::Result,
     state::AppState,
 };
-use diesel::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,7 +55,6 @@ pub struct Account {
 }
 
 pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account> {
-    use schema::objects::dsl as o;
     let base = state.urls.base();
     let avatar = actor
         .icon
@@ -60,22 +62,12 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
         .unwrap_or_else(|| format!("{base}/static/avatar.png"));
     let header = format!("{base}/static/header.png");
     let (followers, following, statuses, last) = if actor.local {
-        // Public and unlisted posts only: the count must not tell when a private one was made.
-        let live = o::objects.filter(
-            o::actor_id
-                .eq(actor.id)
-                .and(o::deleted_at.is_null())
-                .and(o::local.eq(true))
-                .and(o::visibility.eq_any(["public", "unlisted"])),
-        );
-        let statuses: i64 = live.clone().count().get_result(c)?;
-        let last: Option<chrono::NaiveDateTime> =
-            live.select(diesel::dsl::max(o::published)).first(c)?;
+        // What anyone may read: the count must not tell when a private post was made.
         (
             follows::count(c, INCOMING, ACCEPTED)?,
             follows::count(c, OUTGOING, ACCEPTED)?,
-            statuses,
-            last,
+            objects::count_local(c)?,
+            objects::last_local_published(c)?,
         )
     } else {
         (0, 0, 0, None)

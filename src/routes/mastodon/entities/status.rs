@@ -6,13 +6,12 @@ use super::{account::Account, media, time, Ctx};
 use crate::{
     db::{
         models::*,
-        queries::{self, objects},
-        schema, Conn,
+        queries::posts::{self, Post},
+        Conn,
     },
     domain::text::escape,
     error::Result,
 };
-use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -68,20 +67,25 @@ pub fn spoiler_of(o: &DbObject) -> String {
 }
 
 pub fn render(c: &mut Conn, ctx: &mut Ctx<'_>, o: &DbObject) -> Result<Status> {
-    use schema::{actors, hashtags, mentions, objects as obj, reactions};
-    let account = ctx.account(c, o.actor_id)?;
+    let mut one = render_all(c, ctx, std::slice::from_ref(o))?;
+    one.pop().ok_or(crate::error::Error::NotFound)
+}
+
+/// Renders a page of statuses from the one read model (`db::queries::posts`).
+pub fn render_all(c: &mut Conn, ctx: &mut Ctx<'_>, rows: &[DbObject]) -> Result<Vec<Status>> {
     let me = ctx.state.local.actor.id;
+    posts::load(c, rows.to_vec(), Some(me))?
+        .into_iter()
+        .map(|p| status_of(c, ctx, p))
+        .collect()
+}
+
+fn status_of(c: &mut Conn, ctx: &mut Ctx<'_>, p: Post) -> Result<Status> {
+    let account = ctx.account(c, p.post.actor_id)?;
     let urls = &ctx.state.urls;
-    let attachments = queries::media::for_object(c, o.id)?
-        .iter()
-        .map(|m| media::render(ctx.state, m))
-        .collect();
-    let mentioned: Vec<DbActor> = mentions::table
-        .inner_join(actors::table)
-        .filter(mentions::object_id.eq(o.id))
-        .select(DbActor::as_select())
-        .load(c)?;
-    let mentions = mentioned
+    let o = &p.post;
+    let mentions = p
+        .mentioned
         .iter()
         .map(|a| {
             json!({
@@ -92,41 +96,11 @@ pub fn render(c: &mut Conn, ctx: &mut Ctx<'_>, o: &DbObject) -> Result<Status> {
             })
         })
         .collect();
-    let tag_names: Vec<String> = hashtags::table
-        .filter(hashtags::object_id.eq(o.id))
-        .select(hashtags::name)
-        .load(c)?;
-    let tags = tag_names
+    let tags = p
+        .hashtags
         .iter()
         .map(|t| json!({ "name": t, "url": urls.tag(t).to_string() }))
         .collect();
-    let mine = |c: &mut Conn, kind: &str| -> Result<bool> {
-        Ok(diesel::select(diesel::dsl::exists(
-            reactions::table.filter(
-                reactions::object_id
-                    .eq(o.id)
-                    .and(reactions::actor_id.eq(me))
-                    .and(reactions::kind.eq(kind)),
-            ),
-        ))
-        .get_result(c)?)
-    };
-    let replies_count: i64 = obj::table
-        .filter(
-            obj::parent_id
-                .eq(o.id)
-                .and(obj::deleted_at.is_null())
-                // Counted as the web page shows them: no held, hidden or non-public answers.
-                .and(obj::moderation.is_null().or(obj::moderation.eq(VISIBLE)))
-                .and(obj::visibility.eq_any(["public", "unlisted"])),
-        )
-        .count()
-        .get_result(c)?;
-    let parent = match (o.parent_id, &o.in_reply_to) {
-        (Some(id), _) => objects::by_id(c, id)?,
-        (None, Some(ap_id)) => objects::by_ap_id(c, ap_id)?,
-        (None, None) => None,
-    };
     Ok(Status {
         id: o.id.to_string(),
         uri: o.ap_id.clone(),
@@ -138,31 +112,30 @@ pub fn render(c: &mut Conn, ctx: &mut Ctx<'_>, o: &DbObject) -> Result<Status> {
         visibility: o.visibility.clone(),
         sensitive: o.sensitive,
         spoiler_text: spoiler_of(o),
-        media_attachments: attachments,
+        media_attachments: p
+            .media
+            .iter()
+            .map(|m| media::render(ctx.state, m))
+            .collect(),
         application: o.local.then(|| json!({ "name": "perch", "website": null })),
         mentions,
         tags,
         emojis: Vec::new(),
-        reblogs_count: queries::reactions::count(c, o.id, ANNOUNCE)?,
-        favourites_count: queries::reactions::count(c, o.id, LIKE)?,
-        replies_count,
-        in_reply_to_id: parent.as_ref().map(|p| p.id.to_string()),
-        in_reply_to_account_id: parent.as_ref().map(|p| p.actor_id.to_string()),
+        reblogs_count: p.boosts,
+        favourites_count: p.likes,
+        replies_count: p.replies,
+        in_reply_to_id: p.parent.map(|(id, _)| id.to_string()),
+        in_reply_to_account_id: p.parent.map(|(_, actor)| actor.to_string()),
         reblog: None,
         poll: None,
         card: None,
         language: o.language.clone(),
         text: None,
-        favourited: mine(c, LIKE)?,
-        reblogged: mine(c, ANNOUNCE)?,
+        favourited: p.liked,
+        reblogged: p.boosted,
         muted: false,
         bookmarked: false,
         pinned: false,
         filtered: Vec::new(),
     })
-}
-
-/// Renders a page of statuses.
-pub fn render_all(c: &mut Conn, ctx: &mut Ctx<'_>, rows: &[DbObject]) -> Result<Vec<Status>> {
-    rows.iter().map(|o| render(c, ctx, o)).collect()
 }

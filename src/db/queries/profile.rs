@@ -1,0 +1,19 @@
+//! The profile edits made from apps, stored over the config's values (one row).
+
+use crate::db::{models::DbProfile, schema::profile::dsl::*, Conn};
+use crate::error::Result;
+use diesel::prelude::*;
+
+/// The stored edits, if any.
+pub fn get(conn: &mut Conn) -> Result<Option<DbProfile>> {
+    Ok(profile
+        .select(DbProfile::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Replaces the stored edits.
+pub fn put(conn: &mut Conn, row: &DbProfile) -> Result<()> {
+    diesel::replace_into(profile).values(row).execute(conn)?;
+    Ok(())
+}
