@@ -225,15 +225,8 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let scopes = perch::domain::scopes::Scopes::parse(&scopes)?;
             let instance = Instance::open(settings).await?;
-            let (_, token) = instance
-                .state()
-                .db
-                .run(move |c| {
-                    perch::db::write(c, |c| {
-                        perch::services::auth::issue_token(c, None, &scopes, true)
-                    })
-                })
-                .await?;
+            let (_, token) =
+                perch::services::auth::grants::token(instance.state(), None, scopes, true).await?;
             println!("{token}");
             Ok(())
         }
@@ -419,12 +412,8 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Unblock { target } => {
             let instance = Instance::open(settings).await?;
-            let t = target.clone();
-            let done = instance
-                .state()
-                .db
-                .run(move |c| queries::blocks::unblock(c, &t))
-                .await?;
+            let done =
+                perch::services::moderation::unblock(instance.state(), target.clone()).await?;
             println!(
                 "{}",
                 if done {

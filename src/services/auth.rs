@@ -73,3 +73,66 @@ pub fn token(c: &mut Conn, bearer: &str) -> Result<Option<DbToken>> {
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// The writes of the OAuth flow, each in its own transaction: registering an app, granting
+/// an authorization code, redeeming it (once), issuing a token, revoking one.
+pub mod grants {
+    use super::*;
+    use crate::state::AppState;
+
+    pub async fn register_app(state: &AppState, new: NewApp) -> Result<DbApp> {
+        state
+            .db
+            .run(move |c| db::write(c, |c| oauth::insert_app(c, &new)))
+            .await
+    }
+
+    pub async fn grant_code(state: &AppState, row: DbCode) -> Result<()> {
+        state
+            .db
+            .run(move |c| db::write(c, |c| oauth::insert_code(c, &row)))
+            .await
+    }
+
+    /// The code stored under `code_hash`, removed so that it serves once.
+    pub async fn redeem_code(state: &AppState, code_hash: String) -> Result<Option<DbCode>> {
+        state
+            .db
+            .run(move |c| db::write(c, |c| oauth::take_code(c, &code_hash)))
+            .await
+    }
+
+    /// A token for `app` (`None`: `perch token create`); the row and the token.
+    pub async fn token(
+        state: &AppState,
+        app: Option<DbApp>,
+        scopes: Scopes,
+        user: bool,
+    ) -> Result<(DbToken, String)> {
+        state
+            .db
+            .run(move |c| db::write(c, |c| issue_token(c, app.as_ref(), &scopes, user)))
+            .await
+    }
+
+    /// Revokes the token under `token_hash` if `client_id` and `client_secret` are its app's;
+    /// `None` when they are not an app's credentials.
+    pub async fn revoke(
+        state: &AppState,
+        client_id: String,
+        client_secret: String,
+        token_hash: String,
+    ) -> Result<Option<bool>> {
+        state
+            .db
+            .run(move |c| {
+                db::write(c, |c| {
+                    let Some(app) = authenticate_app(c, &client_id, &client_secret)? else {
+                        return Ok(None);
+                    };
+                    oauth::revoke_token(c, &token_hash, app.id).map(Some)
+                })
+            })
+            .await
+    }
+}

@@ -96,3 +96,12 @@ pub async fn block(data: &Data, target: &str) -> Result<String> {
         Ok(label)
     }
 }
+
+/// Lifts the block on an actor (its id) or a domain; `false` if there was none. Comments
+/// hidden meanwhile stay hidden.
+pub async fn unblock(state: &AppState, actor_or_domain: String) -> Result<bool> {
+    state
+        .db
+        .run(move |c| db::write(c, |c| blocks::unblock(c, &actor_or_domain)))
+        .await
+}

@@ -138,10 +138,7 @@ pub async fn block(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpRe
 pub async fn unblock(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:blocks")?;
     let a = remote(&data, &id).await?;
-    let ap_id = a.ap_id.clone();
-    data.db
-        .run(move |c| crate::db::write(c, |c| blocks::unblock(c, &ap_id)))
-        .await?;
+    moderation::unblock(data.app_data(), a.ap_id.clone()).await?;
     relationship_of(&data, a).await
 }
 
@@ -289,9 +286,7 @@ pub async fn unblock_domain(data: Data, auth: Auth, params: Params) -> ApiResult
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    data.db
-        .run(move |c| crate::db::write(c, |c| blocks::unblock(c, &domain)))
-        .await?;
+    moderation::unblock(data.app_data(), domain).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 

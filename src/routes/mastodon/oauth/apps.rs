@@ -6,7 +6,7 @@ use crate::{
     db::{self, models::*, queries::oauth},
     domain::scopes::Scopes,
     routes::mastodon::{auth::Auth, params::Params, ApiError, ApiResult},
-    services::auth,
+    services::auth::{self, grants},
     state::Data,
 };
 use actix_web::HttpResponse;
@@ -61,10 +61,7 @@ pub async fn create(
         scopes: scopes.to_string(),
         created_at: db::now(),
     };
-    let app = data
-        .db
-        .run(move |c| db::write(c, |c| oauth::insert_app(c, &new)))
-        .await?;
+    let app = grants::register_app(data.app_data(), new).await?;
     let mut body = application(&app);
     body["client_id"] = json!(client_id);
     body["client_secret"] = json!(client_secret);

@@ -3,7 +3,7 @@
 //! a code once the author has logged in and consented.
 
 use super::OOB;
-use crate::services::auth::{hash, secret};
+use crate::services::auth::{grants, hash, secret};
 use crate::{
     db::{self, models::*, queries::oauth},
     domain::scopes::Scopes,
@@ -140,9 +140,7 @@ pub async fn grant(data: &Data, request: &AuthRequest, checked: Checked) -> Resu
         code_challenge_method: request.code_challenge_method.clone(),
         expires_at: db::now() + chrono::Duration::minutes(CODE_LIFETIME_MINUTES),
     };
-    data.db
-        .run(move |c| db::write(c, |c| oauth::insert_code(c, &row)))
-        .await?;
+    grants::grant_code(data.app_data(), row).await?;
     Ok(if redirect == OOB {
         Granted::ShowCode(code)
     } else {

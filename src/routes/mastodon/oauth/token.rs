@@ -2,9 +2,9 @@
 //! `POST /oauth/revoke`. Errors follow RFC 6749: `{"error": "invalid_grant",
 //! "error_description": "..."}`.
 
-use crate::services::auth::{authenticate_app, constant_time_eq, hash, issue_token};
+use crate::services::auth::{authenticate_app, constant_time_eq, grants, hash};
 use crate::{
-    db::{self, models::*, queries::oauth},
+    db::{self, models::*},
     domain::scopes::Scopes,
     error::Error,
     routes::mastodon::{params::Params, ApiResult},
@@ -112,10 +112,7 @@ pub async fn token(data: Data, req: HttpRequest, params: Params) -> ApiResult<Ht
             ))
         }
     };
-    let (row, token) = data
-        .db
-        .run(move |c| db::write(c, |c| issue_token(c, Some(&app), &scopes, user)))
-        .await?;
+    let (row, token) = grants::token(data.app_data(), Some(app), scopes, user).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(json!({
@@ -145,10 +142,7 @@ async fn redeem_code(
     params: &Params,
 ) -> ApiResult<Result<Scopes, &'static str>> {
     let code_hash = hash(&params.str("code").unwrap_or_default());
-    let code = data
-        .db
-        .run(move |c| db::write(c, |c| oauth::take_code(c, &code_hash)))
-        .await?;
+    let code = grants::redeem_code(data.app_data(), code_hash).await?;
     let Some(code) = code.filter(|c| c.app_id == app.id && c.expires_at > db::now()) else {
         return Ok(Err(
             "The authorization code is invalid, expired, used, or was issued to another client.",
@@ -178,17 +172,7 @@ async fn redeem_code(
 pub async fn revoke(data: Data, req: HttpRequest, params: Params) -> ApiResult<HttpResponse> {
     let (client_id, client_secret) = client_credentials(&req, &params);
     let token_hash = hash(&params.str("token").unwrap_or_default());
-    let revoked = data
-        .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let Some(app) = authenticate_app(c, &client_id, &client_secret)? else {
-                    return Ok(None);
-                };
-                oauth::revoke_token(c, &token_hash, app.id).map(Some)
-            })
-        })
-        .await?;
+    let revoked = grants::revoke(data.app_data(), client_id, client_secret, token_hash).await?;
     Ok(match revoked {
         // Revoking an unknown token succeeds too (RFC 7009).
         Some(_) => HttpResponse::Ok().json(json!({})),
