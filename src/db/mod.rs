@@ -85,6 +85,15 @@ impl Db {
         .await?
     }
 
+    /// Runs `f` in one write transaction ([`write`]) off the async executor.
+    pub async fn run_write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn) -> Result<T> + Send + 'static,
+    {
+        self.run(move |c| write(c, f)).await
+    }
+
     /// A connection for synchronous callers (CLI commands, start-up).
     pub fn conn(&self) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<Conn>>> {
         Ok(self.pool.get()?)

@@ -112,7 +112,7 @@ async fn format_for(state: &AppState, host: &str) -> Format {
 async fn remember(state: &AppState, host: String, format: &'static str, why: &'static str) {
     if let Err(e) = state
         .db
-        .run(move |c| db::write(c, |c| formats::set(c, &host, format, why)))
+        .run_write(move |c| formats::set(c, &host, format, why))
         .await
     {
         tracing::warn!(error = %e, "cannot remember a server's signature format");

@@ -43,7 +43,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         let claim_settings = settings.clone();
         let batch = state
             .db
-            .run(move |c| db::write(c, |c| reachability::claim(c, free, lease, &claim_settings)))
+            .run_write(move |c| reachability::claim(c, free, lease, &claim_settings))
             .await;
         let batch = match batch {
             Ok(b) => b,
@@ -121,7 +121,7 @@ async fn deliver(state: &AppState, row: DbDelivery, activity: DbActivity) {
     let id = row.id;
     if let Err(e) = state
         .db
-        .run(move |c| db::write(c, |c| record(c, &row, &activity.ap_id, attempt, &settings)))
+        .run_write(move |c| record(c, &row, &activity.ap_id, attempt, &settings))
         .await
     {
         tracing::error!(error = %e, delivery = id, "cannot record a delivery attempt");

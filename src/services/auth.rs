@@ -83,14 +83,14 @@ pub mod grants {
     pub async fn register_app(state: &AppState, new: NewApp) -> Result<DbApp> {
         state
             .db
-            .run(move |c| db::write(c, |c| oauth::insert_app(c, &new)))
+            .run_write(move |c| oauth::insert_app(c, &new))
             .await
     }
 
     pub async fn grant_code(state: &AppState, row: DbCode) -> Result<()> {
         state
             .db
-            .run(move |c| db::write(c, |c| oauth::insert_code(c, &row)))
+            .run_write(move |c| oauth::insert_code(c, &row))
             .await
     }
 
@@ -98,7 +98,7 @@ pub mod grants {
     pub async fn redeem_code(state: &AppState, code_hash: String) -> Result<Option<DbCode>> {
         state
             .db
-            .run(move |c| db::write(c, |c| oauth::take_code(c, &code_hash)))
+            .run_write(move |c| oauth::take_code(c, &code_hash))
             .await
     }
 
@@ -111,7 +111,7 @@ pub mod grants {
     ) -> Result<(DbToken, String)> {
         state
             .db
-            .run(move |c| db::write(c, |c| issue_token(c, app.as_ref(), &scopes, user)))
+            .run_write(move |c| issue_token(c, app.as_ref(), &scopes, user))
             .await
     }
 
@@ -125,13 +125,11 @@ pub mod grants {
     ) -> Result<Option<bool>> {
         state
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    let Some(app) = authenticate_app(c, &client_id, &client_secret)? else {
-                        return Ok(None);
-                    };
-                    oauth::revoke_token(c, &token_hash, app.id).map(Some)
-                })
+            .run_write(move |c| {
+                let Some(app) = authenticate_app(c, &client_id, &client_secret)? else {
+                    return Ok(None);
+                };
+                oauth::revoke_token(c, &token_hash, app.id).map(Some)
             })
             .await
     }

@@ -70,37 +70,35 @@ pub async fn edit_with(
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
     let updated = data
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let before = objects::mentioned_actors(c, post.id)?;
-                let change = PostEdit {
-                    name: composed.name,
-                    summary: match post.kind.as_str() {
-                        "Article" => composed.summary,
-                        _ => extras
-                            .content_warning
-                            .clone()
-                            .unwrap_or_else(|| post.summary.clone()),
-                    },
-                    content: composed.content,
-                    source: Some(source.text().to_owned()),
-                    tags: composed.tags.to_string(),
-                    sensitive: extras.sensitive.unwrap_or(post.sensitive),
-                    updated: Some(db::now()),
-                };
-                let updated = objects::edit(c, &post, &change)?;
-                objects::set_hashtags(c, post.id, &composed.hashtags)?;
-                let ids: Vec<i64> = composed.mentions.iter().map(|a| a.id).collect();
-                objects::set_mentions(c, post.id, &ids)?;
-                // Those mentioned before hear of the edit too.
-                let mut reach = composed.mentions;
-                reach.extend(before.into_iter().filter(|b| !ids.contains(&b.id)));
-                let inboxes = audience_inboxes(c, visibility, &reach)?;
-                let attachments = post::attachments(c, &state, updated.id)?;
-                let activity = send::update(&state, &updated, attachments)?;
-                delivery::enqueue(c, &activity, &inboxes)?;
-                Ok(updated)
-            })
+        .run_write(move |c| {
+            let before = objects::mentioned_actors(c, post.id)?;
+            let change = PostEdit {
+                name: composed.name,
+                summary: match post.kind.as_str() {
+                    "Article" => composed.summary,
+                    _ => extras
+                        .content_warning
+                        .clone()
+                        .unwrap_or_else(|| post.summary.clone()),
+                },
+                content: composed.content,
+                source: Some(source.text().to_owned()),
+                tags: composed.tags.to_string(),
+                sensitive: extras.sensitive.unwrap_or(post.sensitive),
+                updated: Some(db::now()),
+            };
+            let updated = objects::edit(c, &post, &change)?;
+            objects::set_hashtags(c, post.id, &composed.hashtags)?;
+            let ids: Vec<i64> = composed.mentions.iter().map(|a| a.id).collect();
+            objects::set_mentions(c, post.id, &ids)?;
+            // Those mentioned before hear of the edit too.
+            let mut reach = composed.mentions;
+            reach.extend(before.into_iter().filter(|b| !ids.contains(&b.id)));
+            let inboxes = audience_inboxes(c, visibility, &reach)?;
+            let attachments = post::attachments(c, &state, updated.id)?;
+            let activity = send::update(&state, &updated, attachments)?;
+            delivery::enqueue(c, &activity, &inboxes)?;
+            Ok(updated)
         })
         .await?;
     data.queue.wake();
@@ -114,16 +112,14 @@ pub async fn delete(data: &Data, name: &str) -> Result<DbObject> {
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
     let deleted = data
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let mentioned = objects::mentioned_actors(c, post.id)?;
-                let inboxes = audience_inboxes(c, visibility, &mentioned)?;
-                let activity = send::delete(&state, &post);
-                objects::mark_deleted(c, post.id)?;
-                activities::withdraw_for_object(c, &post.ap_id)?;
-                delivery::enqueue(c, &activity, &inboxes)?;
-                Ok(post)
-            })
+        .run_write(move |c| {
+            let mentioned = objects::mentioned_actors(c, post.id)?;
+            let inboxes = audience_inboxes(c, visibility, &mentioned)?;
+            let activity = send::delete(&state, &post);
+            objects::mark_deleted(c, post.id)?;
+            activities::withdraw_for_object(c, &post.ap_id)?;
+            delivery::enqueue(c, &activity, &inboxes)?;
+            Ok(post)
         })
         .await?;
     data.queue.wake();

@@ -3,7 +3,6 @@
 use crate::{
     apub::send,
     db::{
-        self,
         models::*,
         queries::{activities, actors, follows},
     },
@@ -35,16 +34,14 @@ pub async fn follow(data: &Data, handle: &str) -> Result<(DbActor, FollowState)>
     let t = target.clone();
     let state = data
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                if follows::get(c, t.id, OUTGOING)?.is_some_and(|f| f.state == ACCEPTED) {
-                    return Ok(FollowState::AlreadyFollowing);
-                }
-                let activity = send::follow(&urls, &t);
-                follows::upsert(c, t.id, OUTGOING, activity.id.as_str(), PENDING)?;
-                delivery::enqueue(c, &activity, std::slice::from_ref(&t.inbox))?;
-                Ok(FollowState::Requested)
-            })
+        .run_write(move |c| {
+            if follows::get(c, t.id, OUTGOING)?.is_some_and(|f| f.state == ACCEPTED) {
+                return Ok(FollowState::AlreadyFollowing);
+            }
+            let activity = send::follow(&urls, &t);
+            follows::upsert(c, t.id, OUTGOING, activity.id.as_str(), PENDING)?;
+            delivery::enqueue(c, &activity, std::slice::from_ref(&t.inbox))?;
+            Ok(FollowState::Requested)
         })
         .await?;
     data.queue.wake();
@@ -58,29 +55,27 @@ pub async fn unfollow(data: &Data, handle: &str) -> Result<bool> {
     let urls = data.urls.clone();
     let done = data
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let Some(target) = actors::by_handle(c, &acct.user, &acct.host)? else {
-                    return Ok(false);
-                };
-                let Some(ours) = follows::get(c, target.id, OUTGOING)? else {
-                    return Ok(false);
-                };
-                let original = activities::by_ap_id(c, &ours.follow_ap_id)?
-                    .and_then(|a| serde_json::from_str(&a.data).ok())
-                    .unwrap_or_else(|| {
-                        serde_json::json!({
-                            "id": ours.follow_ap_id,
-                            "type": "Follow",
-                            "actor": urls.actor(),
-                            "object": target.ap_id,
-                        })
-                    });
-                let activity = send::undo(&urls, &original, &target.ap_id);
-                follows::remove(c, target.id, OUTGOING)?;
-                delivery::enqueue(c, &activity, std::slice::from_ref(&target.inbox))?;
-                Ok(true)
-            })
+        .run_write(move |c| {
+            let Some(target) = actors::by_handle(c, &acct.user, &acct.host)? else {
+                return Ok(false);
+            };
+            let Some(ours) = follows::get(c, target.id, OUTGOING)? else {
+                return Ok(false);
+            };
+            let original = activities::by_ap_id(c, &ours.follow_ap_id)?
+                .and_then(|a| serde_json::from_str(&a.data).ok())
+                .unwrap_or_else(|| {
+                    serde_json::json!({
+                        "id": ours.follow_ap_id,
+                        "type": "Follow",
+                        "actor": urls.actor(),
+                        "object": target.ap_id,
+                    })
+                });
+            let activity = send::undo(&urls, &original, &target.ap_id);
+            follows::remove(c, target.id, OUTGOING)?;
+            delivery::enqueue(c, &activity, std::slice::from_ref(&target.inbox))?;
+            Ok(true)
         })
         .await?;
     data.queue.wake();

@@ -3,7 +3,6 @@
 use crate::{
     apub::{activities::follow, protocol::Follow},
     db::{
-        self,
         models::*,
         queries::{actors, follows},
     },
@@ -28,26 +27,24 @@ pub async fn answer(state: &AppState, handle: &str, approve: bool) -> Result<()>
     let urls = state.urls.clone();
     state
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let actor = actors::by_handle(c, &acct.user, &acct.host)?.ok_or(Error::NotFound)?;
-                let request = follows::get(c, actor.id, INCOMING)?
-                    .filter(|f| f.state == PENDING)
-                    .ok_or_else(|| {
-                        Error::BadRequest(format!("no pending follow request from {acct}"))
-                    })?;
-                let follow_act = Follow {
-                    kind: "Follow".into(),
-                    id: Url::parse(&request.follow_ap_id).map_err(Error::internal)?,
-                    actor: Url::parse(&actor.ap_id).map_err(Error::internal)?,
-                    object: urls.actor(),
-                };
-                if approve {
-                    follow::accept(c, &urls, &actor, &follow_act)
-                } else {
-                    follow::reject(c, &urls, &actor, &follow_act)
-                }
-            })
+        .run_write(move |c| {
+            let actor = actors::by_handle(c, &acct.user, &acct.host)?.ok_or(Error::NotFound)?;
+            let request = follows::get(c, actor.id, INCOMING)?
+                .filter(|f| f.state == PENDING)
+                .ok_or_else(|| {
+                    Error::BadRequest(format!("no pending follow request from {acct}"))
+                })?;
+            let follow_act = Follow {
+                kind: "Follow".into(),
+                id: Url::parse(&request.follow_ap_id).map_err(Error::internal)?,
+                actor: Url::parse(&actor.ap_id).map_err(Error::internal)?,
+                object: urls.actor(),
+            };
+            if approve {
+                follow::accept(c, &urls, &actor, &follow_act)
+            } else {
+                follow::reject(c, &urls, &actor, &follow_act)
+            }
         })
         .await?;
     state.queue.wake();

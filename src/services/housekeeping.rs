@@ -27,14 +27,12 @@ pub async fn sweep(state: &AppState) -> Result<Swept> {
     let cap = state.settings.delivery.max_waiting_per_host;
     let (activity_bodies, deliveries, over_cap) = state
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                Ok((
-                    queries::activities::expire_received_bodies(c, bodies_before)?,
-                    queries::deliveries::delete_finished(c, rows_before)?,
-                    crate::delivery::reachability::trim_waiting(c, cap)?,
-                ))
-            })
+        .run_write(move |c| {
+            Ok((
+                queries::activities::expire_received_bodies(c, bodies_before)?,
+                queries::deliveries::delete_finished(c, rows_before)?,
+                crate::delivery::reachability::trim_waiting(c, cap)?,
+            ))
         })
         .await?;
     Ok(Swept {

@@ -87,7 +87,7 @@ pub async fn describe(
     };
     state
         .db
-        .run(move |c| db::write(c, |c| queries::media::describe(c, id, description, focus)))
+        .run_write(move |c| queries::media::describe(c, id, description, focus))
         .await
 }
 
@@ -102,7 +102,7 @@ pub async fn sweep_abandoned(state: &AppState) -> Result<usize> {
     let before = db::now() - chrono::Duration::hours(ABANDONED_AFTER_HOURS);
     let removed = state
         .db
-        .run(move |c| db::write(c, |c| queries::media::delete_abandoned(c, before, &keep)))
+        .run_write(move |c| queries::media::delete_abandoned(c, before, &keep))
         .await?;
     let dir = media::media_dir(&state.settings.server.data_dir);
     for m in &removed {

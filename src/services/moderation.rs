@@ -3,7 +3,6 @@
 
 use crate::{
     db::{
-        self,
         models::*,
         queries::{actors, blocks, objects},
     },
@@ -34,25 +33,23 @@ pub enum Action {
 pub async fn moderate(state: &AppState, id: i64, action: Action) -> Result<()> {
     state
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let comment = objects::by_id(c, id)?
-                    .filter(|o| !o.local && o.thread_root_id.is_some())
-                    .ok_or(Error::NotFound)?;
-                match action {
-                    Action::Approve | Action::Unhide => {
-                        objects::set_moderation(c, comment.id, VISIBLE)?;
-                    }
-                    Action::Hide => {
-                        objects::set_moderation(c, comment.id, HIDDEN)?;
-                    }
-                    Action::Delete if objects::has_replies(c, comment.id)? => {
-                        objects::mark_deleted(c, comment.id)?;
-                    }
-                    Action::Delete => objects::remove(c, comment.id)?,
+        .run_write(move |c| {
+            let comment = objects::by_id(c, id)?
+                .filter(|o| !o.local && o.thread_root_id.is_some())
+                .ok_or(Error::NotFound)?;
+            match action {
+                Action::Approve | Action::Unhide => {
+                    objects::set_moderation(c, comment.id, VISIBLE)?;
                 }
-                Ok(())
-            })
+                Action::Hide => {
+                    objects::set_moderation(c, comment.id, HIDDEN)?;
+                }
+                Action::Delete if objects::has_replies(c, comment.id)? => {
+                    objects::mark_deleted(c, comment.id)?;
+                }
+                Action::Delete => objects::remove(c, comment.id)?,
+            }
+            Ok(())
         })
         .await
 }
@@ -75,7 +72,7 @@ pub async fn block(data: &Data, target: &str) -> Result<String> {
         };
         let label = actor.ap_id.clone();
         data.db
-            .run(move |c| db::write(c, |c| blocks::block_actor(c, &actor)))
+            .run_write(move |c| blocks::block_actor(c, &actor))
             .await?;
         Ok(label)
     } else {
@@ -91,7 +88,7 @@ pub async fn block(data: &Data, target: &str) -> Result<String> {
         let host = target.to_ascii_lowercase();
         let label = host.clone();
         data.db
-            .run(move |c| db::write(c, |c| blocks::block_domain(c, &host)))
+            .run_write(move |c| blocks::block_domain(c, &host))
             .await?;
         Ok(label)
     }
@@ -102,6 +99,6 @@ pub async fn block(data: &Data, target: &str) -> Result<String> {
 pub async fn unblock(state: &AppState, actor_or_domain: String) -> Result<bool> {
     state
         .db
-        .run(move |c| db::write(c, |c| blocks::unblock(c, &actor_or_domain)))
+        .run_write(move |c| blocks::unblock(c, &actor_or_domain))
         .await
 }

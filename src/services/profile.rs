@@ -104,26 +104,24 @@ pub async fn update(data: &Data, edit: ProfileEdit) -> Result<Profile> {
         (edit.fields, edit.display_name, edit.summary, edit.locked);
     let profile = data
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let mut row = queries::profile::get(c)?.unwrap_or(DbProfile {
-                    id: 1,
-                    ..DbProfile::default()
-                });
-                row.display_name = display_name.or(row.display_name);
-                row.summary = summary.or(row.summary);
-                row.locked = locked.or(row.locked);
-                if let Some(f) = fields {
-                    row.fields = Some(serde_json::to_string(&f)?);
-                }
-                row.avatar = avatar.or(row.avatar);
-                row.header = header.or(row.header);
-                row.updated_at = db::now();
-                queries::profile::put(c, &row)?;
-                let profile = load(c, &settings)?;
-                sync_actor(c, &state, &profile)?;
-                Ok(profile)
-            })
+        .run_write(move |c| {
+            let mut row = queries::profile::get(c)?.unwrap_or(DbProfile {
+                id: 1,
+                ..DbProfile::default()
+            });
+            row.display_name = display_name.or(row.display_name);
+            row.summary = summary.or(row.summary);
+            row.locked = locked.or(row.locked);
+            if let Some(f) = fields {
+                row.fields = Some(serde_json::to_string(&f)?);
+            }
+            row.avatar = avatar.or(row.avatar);
+            row.header = header.or(row.header);
+            row.updated_at = db::now();
+            queries::profile::put(c, &row)?;
+            let profile = load(c, &settings)?;
+            sync_actor(c, &state, &profile)?;
+            Ok(profile)
         })
         .await?;
     match data.profile.write() {
@@ -154,13 +152,11 @@ async fn announce(data: &Data, profile: &Profile) -> Result<()> {
     let state = data.app_data().clone();
     let person = local_person(&state.local.actor, &state, profile);
     data.db
-        .run(move |c| {
-            db::write(c, |c| {
-                let inboxes = follows::follower_inboxes(c)?;
-                let activity = send::update_actor(&state, serde_json::to_value(&person)?);
-                delivery::enqueue(c, &activity, &inboxes)?;
-                Ok(())
-            })
+        .run_write(move |c| {
+            let inboxes = follows::follower_inboxes(c)?;
+            let activity = send::update_actor(&state, serde_json::to_value(&person)?);
+            delivery::enqueue(c, &activity, &inboxes)?;
+            Ok(())
         })
         .await?;
     data.queue.wake();

@@ -108,7 +108,7 @@ pub async fn publish(data: &Data, new: NewPost) -> Result<Published> {
     let state = data.app_data().clone();
     let published = data
         .db
-        .run(move |c| db::write(c, |c| store(c, &state, &new, composed, parent.as_ref())))
+        .run_write(move |c| store(c, &state, &new, composed, parent.as_ref()))
         .await?;
     if !published.1.is_empty() {
         data.queue.wake();

@@ -5,7 +5,6 @@
 use crate::{
     apub::send,
     db::{
-        self,
         models::*,
         queries::{activities, actors, follows, objects, reactions, visibility::Reader},
         Conn,
@@ -38,18 +37,16 @@ async fn react(data: &Data, id: i64, kind: &'static str, on: bool) -> Result<DbO
     let state = data.app_data().clone();
     let object = data
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                let object = objects::by_id(c, id)?
-                    .filter(|o| o.readable_by(Reader::Author))
-                    .ok_or(Error::NotFound)?;
-                if on {
-                    add(c, &state, &object, kind)?;
-                } else {
-                    withdraw(c, &state, &object, kind)?;
-                }
-                objects::by_id(c, id)?.ok_or(Error::NotFound)
-            })
+        .run_write(move |c| {
+            let object = objects::by_id(c, id)?
+                .filter(|o| o.readable_by(Reader::Author))
+                .ok_or(Error::NotFound)?;
+            if on {
+                add(c, &state, &object, kind)?;
+            } else {
+                withdraw(c, &state, &object, kind)?;
+            }
+            objects::by_id(c, id)?.ok_or(Error::NotFound)
         })
         .await?;
     data.queue.wake();

@@ -2,7 +2,7 @@
 //! which notifications they dismissed.
 
 use crate::{
-    db::{self, models::DbMarker, queries},
+    db::{models::DbMarker, queries},
     error::Result,
     state::AppState,
 };
@@ -11,13 +11,11 @@ use crate::{
 pub async fn save_markers(state: &AppState, given: Vec<(String, String)>) -> Result<Vec<DbMarker>> {
     state
         .db
-        .run(move |c| {
-            db::write(c, |c| {
-                given
-                    .into_iter()
-                    .map(|(timeline, id)| queries::markers::save(c, timeline, id))
-                    .collect()
-            })
+        .run_write(move |c| {
+            given
+                .into_iter()
+                .map(|(timeline, id)| queries::markers::save(c, timeline, id))
+                .collect()
         })
         .await
 }
@@ -26,13 +24,6 @@ pub async fn save_markers(state: &AppState, given: Vec<(String, String)>) -> Res
 pub async fn dismiss(state: &AppState, id: Option<i64>) -> Result<()> {
     state
         .db
-        .run(move |c| db::write(c, |c| queries::notifications::dismiss(c, id)))
+        .run_write(move |c| queries::notifications::dismiss(c, id))
         .await
-}
-
-/// Notifications the author has not read: newer than the `notifications` marker.
-pub fn unread(c: &mut db::Conn) -> Result<i64> {
-    let read = queries::markers::last_read(c, "notifications")?;
-    let after = read.and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
-    queries::notifications::count_after(c, after)
 }

@@ -8,7 +8,6 @@ use crate::{
         protocol::Note,
     },
     db::{
-        self,
         models::*,
         queries::{actors, objects},
     },
@@ -87,13 +86,11 @@ pub async fn post(data: &Data, url: &Url, fetch: bool) -> Result<Option<DbObject
     let row = post::clean_row(&note, &author);
     let (owner, attachments) = (note.id.clone(), note.attachment.clone());
     data.db
-        .run(move |c| {
-            db::write(c, |c| {
-                if let Some(stored) = objects::insert_remote(c, &row)? {
-                    comment::store_attachments(c, stored.id, &owner, &attachments)?;
-                }
-                objects::by_ap_id(c, &id)
-            })
+        .run_write(move |c| {
+            if let Some(stored) = objects::insert_remote(c, &row)? {
+                comment::store_attachments(c, stored.id, &owner, &attachments)?;
+            }
+            objects::by_ap_id(c, &id)
         })
         .await
 }

@@ -3,7 +3,7 @@
 use super::{is_us, sender};
 use crate::{
     apub::protocol::{id_of, FollowResponse},
-    db::{self, models::*, queries::follows},
+    db::{models::*, queries::follows},
     error::{Error, Result},
     state::Data,
 };
@@ -36,19 +36,17 @@ impl FollowResponse {
         };
         let updated = data
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    let Some(ours) = follows::get(c, target.id, OUTGOING)? else {
-                        return Ok(false);
-                    };
-                    // A bare id must name our Follow; some servers send only the actor.
-                    if follow_id
-                        .is_some_and(|f| f != ours.follow_ap_id && !f.starts_with(&target.ap_id))
-                    {
-                        return Ok(false);
-                    }
-                    follows::set_state(c, target.id, OUTGOING, new_state)
-                })
+            .run_write(move |c| {
+                let Some(ours) = follows::get(c, target.id, OUTGOING)? else {
+                    return Ok(false);
+                };
+                // A bare id must name our Follow; some servers send only the actor.
+                if follow_id
+                    .is_some_and(|f| f != ours.follow_ap_id && !f.starts_with(&target.ap_id))
+                {
+                    return Ok(false);
+                }
+                follows::set_state(c, target.id, OUTGOING, new_state)
             })
             .await?;
         tracing::info!(kind = %self.kind, by = %self.actor, updated, "answer to our follow");

@@ -9,7 +9,6 @@ use crate::{
         protocol::Create,
     },
     db::{
-        self,
         models::*,
         queries::{follows, notifications, objects},
     },
@@ -47,22 +46,20 @@ impl Create {
         let (owner, attachment) = (note.id.clone(), note.attachment.clone());
         let stored = data
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    let followed =
-                        follows::get(c, author.id, OUTGOING)?.is_some_and(|f| f.state == ACCEPTED);
-                    if !followed && !mentions_us {
-                        return Ok(false);
-                    }
-                    let Some(stored) = objects::insert_remote(c, &row)? else {
-                        return Ok(false);
-                    };
-                    comment::store_attachments(c, stored.id, &owner, &attachment)?;
-                    if mentions_us {
-                        notifications::add(c, notifications::MENTION, author.id, Some(stored.id))?;
-                    }
-                    Ok(true)
-                })
+            .run_write(move |c| {
+                let followed =
+                    follows::get(c, author.id, OUTGOING)?.is_some_and(|f| f.state == ACCEPTED);
+                if !followed && !mentions_us {
+                    return Ok(false);
+                }
+                let Some(stored) = objects::insert_remote(c, &row)? else {
+                    return Ok(false);
+                };
+                comment::store_attachments(c, stored.id, &owner, &attachment)?;
+                if mentions_us {
+                    notifications::add(c, notifications::MENTION, author.id, Some(stored.id))?;
+                }
+                Ok(true)
             })
             .await?;
         tracing::info!(object = %self.id, stored, mentions_us, "create received");

@@ -3,10 +3,7 @@
 
 use crate::{
     apub::protocol::{id_of, Delete},
-    db::{
-        self,
-        queries::{actors, objects},
-    },
+    db::queries::{actors, objects},
     error::{Error, Result},
     state::Data,
 };
@@ -32,32 +29,30 @@ impl Delete {
         let actor_id = self.actor.to_string();
         let removed = data
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    let Some(actor) = actors::by_ap_id(c, &actor_id)? else {
-                        return Ok(false);
-                    };
-                    if object.as_str() == actor.ap_id {
-                        // The account is gone: its follows and posts go with it.
-                        actors::remove(c, actor.id)?;
-                        return Ok(true);
-                    }
-                    let Some(stored) = objects::by_ap_id(c, object.as_str())? else {
-                        return Ok(false);
-                    };
-                    if stored.actor_id != actor.id || stored.local {
-                        return Err(Error::Forbidden(
-                            "only its author may delete an object".into(),
-                        ));
-                    }
-                    // A comment with answers leaves a tombstone, so the thread keeps its shape.
-                    if objects::has_replies(c, stored.id)? {
-                        objects::mark_deleted(c, stored.id)?;
-                    } else {
-                        objects::remove(c, stored.id)?;
-                    }
-                    Ok(true)
-                })
+            .run_write(move |c| {
+                let Some(actor) = actors::by_ap_id(c, &actor_id)? else {
+                    return Ok(false);
+                };
+                if object.as_str() == actor.ap_id {
+                    // The account is gone: its follows and posts go with it.
+                    actors::remove(c, actor.id)?;
+                    return Ok(true);
+                }
+                let Some(stored) = objects::by_ap_id(c, object.as_str())? else {
+                    return Ok(false);
+                };
+                if stored.actor_id != actor.id || stored.local {
+                    return Err(Error::Forbidden(
+                        "only its author may delete an object".into(),
+                    ));
+                }
+                // A comment with answers leaves a tombstone, so the thread keeps its shape.
+                if objects::has_replies(c, stored.id)? {
+                    objects::mark_deleted(c, stored.id)?;
+                } else {
+                    objects::remove(c, stored.id)?;
+                }
+                Ok(true)
             })
             .await?;
         tracing::info!(id = %self.id, removed, "delete received");

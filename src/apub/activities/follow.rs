@@ -38,25 +38,23 @@ impl Follow {
         let actor = self.actor.clone();
         let accepted = data
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    let existing = follows::get(c, follower.id, INCOMING)?;
-                    let already = existing.as_ref().is_some_and(|f| f.state == ACCEPTED);
-                    if already && existing.is_some_and(|f| !reaccept_due(&f)) {
-                        // A Follow repeated (under any id) gets no second Accept.
-                        return Ok(false);
-                    }
-                    if locked && !already {
-                        follows::upsert(c, follower.id, INCOMING, self.id.as_str(), PENDING)?;
-                        notifications::add(c, notifications::FOLLOW_REQUEST, follower.id, None)?;
-                        return Ok(false);
-                    }
-                    accept(c, &urls, &follower, &self)?;
-                    if !already {
-                        notifications::add(c, notifications::FOLLOW, follower.id, None)?;
-                    }
-                    Ok(true)
-                })
+            .run_write(move |c| {
+                let existing = follows::get(c, follower.id, INCOMING)?;
+                let already = existing.as_ref().is_some_and(|f| f.state == ACCEPTED);
+                if already && existing.is_some_and(|f| !reaccept_due(&f)) {
+                    // A Follow repeated (under any id) gets no second Accept.
+                    return Ok(false);
+                }
+                if locked && !already {
+                    follows::upsert(c, follower.id, INCOMING, self.id.as_str(), PENDING)?;
+                    notifications::add(c, notifications::FOLLOW_REQUEST, follower.id, None)?;
+                    return Ok(false);
+                }
+                accept(c, &urls, &follower, &self)?;
+                if !already {
+                    notifications::add(c, notifications::FOLLOW, follower.id, None)?;
+                }
+                Ok(true)
             })
             .await?;
         if accepted {

@@ -5,7 +5,6 @@ use super::sender;
 use crate::{
     apub::protocol::{id_of, Reaction},
     db::{
-        self,
         models::*,
         queries::{notifications, objects, reactions},
     },
@@ -46,18 +45,15 @@ impl Reaction {
         let activity = self.id.to_string();
         let added = data
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    let Some(post) = objects::by_ap_id(c, object.as_str())?.filter(|p| p.local)
-                    else {
-                        return Ok(false);
-                    };
-                    let added = reactions::add(c, post.id, actor.id, kind, &activity)?;
-                    if added {
-                        notifications::add(c, notification, actor.id, Some(post.id))?;
-                    }
-                    Ok(added)
-                })
+            .run_write(move |c| {
+                let Some(post) = objects::by_ap_id(c, object.as_str())?.filter(|p| p.local) else {
+                    return Ok(false);
+                };
+                let added = reactions::add(c, post.id, actor.id, kind, &activity)?;
+                if added {
+                    notifications::add(c, notification, actor.id, Some(post.id))?;
+                }
+                Ok(added)
             })
             .await?;
         tracing::info!(kind, id = %self.id, added, "reaction received");

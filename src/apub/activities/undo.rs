@@ -5,7 +5,6 @@ use super::reaction::kinds;
 use crate::{
     apub::protocol::{id_of, Undo},
     db::{
-        self,
         models::*,
         queries::{follows, notifications, objects, reactions},
     },
@@ -53,30 +52,27 @@ impl Undo {
         let kind = inner_kind.clone();
         let undone = data
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    if let Some((reaction, notification)) = kinds(&kind) {
-                        let object = match &inner_object {
-                            Some(o) => objects::by_ap_id(c, o)?.map(|p| p.id),
-                            None => None,
-                        };
-                        let Some(post) =
-                            reactions::remove(c, actor.id, reaction, &inner_id, object)?
-                        else {
-                            return Ok(false);
-                        };
-                        notifications::withdraw(c, notification, actor.id, post)?;
-                        return Ok(true);
-                    }
-                    let Some(f) = follows::get(c, actor.id, INCOMING)? else {
+            .run_write(move |c| {
+                if let Some((reaction, notification)) = kinds(&kind) {
+                    let object = match &inner_object {
+                        Some(o) => objects::by_ap_id(c, o)?.map(|p| p.id),
+                        None => None,
+                    };
+                    let Some(post) = reactions::remove(c, actor.id, reaction, &inner_id, object)?
+                    else {
                         return Ok(false);
                     };
-                    if kind == "Follow" || inner_id == f.follow_ap_id {
-                        follows::remove(c, actor.id, INCOMING)
-                    } else {
-                        Ok(false)
-                    }
-                })
+                    notifications::withdraw(c, notification, actor.id, post)?;
+                    return Ok(true);
+                }
+                let Some(f) = follows::get(c, actor.id, INCOMING)? else {
+                    return Ok(false);
+                };
+                if kind == "Follow" || inner_id == f.follow_ap_id {
+                    follows::remove(c, actor.id, INCOMING)
+                } else {
+                    Ok(false)
+                }
             })
             .await?;
         tracing::info!(by = %self.actor, %inner_kind, undone, "undo received");

@@ -74,33 +74,31 @@ impl Update {
         let author = sender(&self.actor, data).await?;
         let updated = data
             .db
-            .run(move |c| {
-                db::write(c, |c| {
-                    let Some(stored) = objects::by_ap_id(c, note.id.as_str())? else {
-                        return Ok(false);
-                    };
-                    if stored.actor_id != author.id || stored.local {
-                        return Err(Error::Forbidden(
-                            "only its author may edit an object".into(),
-                        ));
-                    }
-                    let extras = crate::apub::objects::post::Extras::of(&note).to_json();
-                    let edit = objects::PostEdit {
-                        content: sanitize::clean(&note.body()),
-                        name: note.name,
-                        summary: note.summary.as_deref().map(sanitize::clean),
-                        source: None,
-                        tags: crate::apub::objects::post::checked_tags(&note.tag, &note.id),
-                        sensitive: note.sensitive.unwrap_or(false),
-                        updated: Some(note.updated.map(|u| u.naive_utc()).unwrap_or_else(db::now)),
-                    };
-                    objects::edit(c, &stored, &edit)?;
-                    objects::set_extras(c, stored.id, extras)?;
-                    if objects::answered_by_author(c, stored.id)? {
-                        notifications::add(c, notifications::UPDATE, author.id, Some(stored.id))?;
-                    }
-                    Ok(true)
-                })
+            .run_write(move |c| {
+                let Some(stored) = objects::by_ap_id(c, note.id.as_str())? else {
+                    return Ok(false);
+                };
+                if stored.actor_id != author.id || stored.local {
+                    return Err(Error::Forbidden(
+                        "only its author may edit an object".into(),
+                    ));
+                }
+                let extras = crate::apub::objects::post::Extras::of(&note).to_json();
+                let edit = objects::PostEdit {
+                    content: sanitize::clean(&note.body()),
+                    name: note.name,
+                    summary: note.summary.as_deref().map(sanitize::clean),
+                    source: None,
+                    tags: crate::apub::objects::post::checked_tags(&note.tag, &note.id),
+                    sensitive: note.sensitive.unwrap_or(false),
+                    updated: Some(note.updated.map(|u| u.naive_utc()).unwrap_or_else(db::now)),
+                };
+                objects::edit(c, &stored, &edit)?;
+                objects::set_extras(c, stored.id, extras)?;
+                if objects::answered_by_author(c, stored.id)? {
+                    notifications::add(c, notifications::UPDATE, author.id, Some(stored.id))?;
+                }
+                Ok(true)
             })
             .await?;
         tracing::info!(id = %self.id, updated, "update received");

@@ -75,11 +75,9 @@ impl traits::Object for DbActor {
         let other_keys = serde_json::to_string(keys.get(1..).unwrap_or_default())?;
         let actor = data
             .db
-            .run(move |c| {
-                crate::db::write(c, |c| {
-                    let row = actors::upsert(c, &new)?;
-                    actors::set_remote_extras(c, row.id, &other_keys, link.as_deref())
-                })
+            .run_write(move |c| {
+                let row = actors::upsert(c, &new)?;
+                actors::set_remote_extras(c, row.id, &other_keys, link.as_deref())
             })
             .await?;
         if advertises_rfc9421 {

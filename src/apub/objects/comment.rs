@@ -96,7 +96,7 @@ pub async fn place(data: &Data, in_reply_to: &Url, depth: u32) -> Result<Option<
     let policy = data.settings.comments.policy;
     let stored = data
         .db
-        .run(move |c| db::write(c, |c| store(c, &fetched, &author, &above, policy)))
+        .run_write(move |c| store(c, &fetched, &author, &above, policy))
         .await?;
     Ok(stored.map(|s| Placement {
         root: above.root,
@@ -119,7 +119,7 @@ pub async fn as_comment(
     let (note, author) = (note.clone(), author.clone());
     let stored = data
         .db
-        .run(move |c| db::write(c, |c| store(c, &note, &author, &placement, policy)))
+        .run_write(move |c| store(c, &note, &author, &placement, policy))
         .await?;
     Ok(Some(stored))
 }

@@ -110,8 +110,10 @@ pub fn dismiss(conn: &mut Conn, which: Option<i64>) -> Result<()> {
     Ok(())
 }
 
-/// Undismissed notifications newer than `after`.
-pub fn count_after(conn: &mut Conn, after: i64) -> Result<i64> {
+/// Undismissed notifications the author has not read: newer than the `notifications` marker.
+pub fn unread(conn: &mut Conn) -> Result<i64> {
+    let read = crate::db::queries::markers::last_read(conn, "notifications")?;
+    let after = read.and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
     Ok(notifications
         .filter(dismissed.eq(false).and(id.gt(after)))
         .count()

@@ -63,24 +63,35 @@ pub fn reactors(conn: &mut Conn, object: i64, what: &str, limit: i64) -> Result<
 }
 
 /// What `actor` liked (`what`), latest first, at most `limit`, as far as the author may read.
+/// Read a page of reactions at a time, so a long history costs only the pages it needs.
 pub fn reacted_to(conn: &mut Conn, actor: i64, what: &str, limit: i64) -> Result<Vec<DbObject>> {
     use crate::db::{
         queries::visibility::{readable_by, Viewer},
         schema::objects,
     };
-    let order: Vec<i64> = reactions
-        .filter(actor_id.eq(actor).and(kind.eq(what)))
-        .order(id.desc())
-        .select(object_id)
-        .load(conn)?;
-    let mut rows: Vec<DbObject> = objects::table
-        .filter(objects::id.eq_any(&order))
-        .filter(readable_by(Viewer::Author))
-        .select(DbObject::as_select())
-        .load(conn)?;
-    rows.sort_by_key(|o| order.iter().position(|&i| i == o.id));
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok(rows)
+    let wanted = usize::try_from(limit).unwrap_or(0);
+    let mut found: Vec<DbObject> = Vec::new();
+    let mut before = i64::MAX;
+    while found.len() < wanted {
+        let page: Vec<(i64, i64)> = reactions
+            .filter(actor_id.eq(actor).and(kind.eq(what)).and(id.lt(before)))
+            .order(id.desc())
+            .limit(limit)
+            .select((id, object_id))
+            .load(conn)?;
+        let Some(&(last, _)) = page.last() else { break };
+        before = last;
+        let ids: Vec<i64> = page.iter().map(|&(_, o)| o).collect();
+        let mut rows: Vec<DbObject> = objects::table
+            .filter(objects::id.eq_any(&ids))
+            .filter(readable_by(Viewer::Author))
+            .select(DbObject::as_select())
+            .load(conn)?;
+        rows.sort_by_key(|o| ids.iter().position(|&i| i == o.id));
+        found.extend(rows);
+    }
+    found.truncate(wanted);
+    Ok(found)
 }
 
 /// `actor`'s own like or boost (`what`) of `object`.

@@ -5,10 +5,9 @@
 use super::activity_json;
 use crate::{
     apub::protocol::context,
-    db::queries::visibility::Reader,
     db::{
         models::*,
-        queries::{objects, reactions},
+        queries::{objects, reactions, visibility::Reader},
     },
     error::{Error, Result},
     state::Data,

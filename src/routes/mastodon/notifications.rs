@@ -135,6 +135,6 @@ pub async fn clear(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
 /// `GET /api/v1/notifications/unread_count` (what Mastodon 4.3 apps poll).
 pub async fn unread_count(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:notifications")?;
-    let count = data.db.run(services::reading::unread).await?;
+    let count = data.db.run(queries::notifications::unread).await?;
     Ok(HttpResponse::Ok().json(json!({ "count": count })))
 }

@@ -16,7 +16,7 @@ mod mastodon;
 mod media;
 
 use crate::{
-    db::{self, queries::objects},
+    db::queries::objects,
     domain::{text, Visibility},
     error::{Error, Result},
     services::{
@@ -276,25 +276,23 @@ async fn write(
         posts.push((new, composed));
     }
     data.db
-        .run(move |c| {
-            db::write(c, |c| {
-                for (new, composed) in posts {
-                    // Checked again here: the same key twice in one source, or a race.
-                    if let Some(key) = &new.source_key {
-                        if objects::by_source_key(c, key)?.is_some() {
-                            summary.already_imported += 1;
-                            continue;
-                        }
+        .run_write(move |c| {
+            for (new, composed) in posts {
+                // Checked again here: the same key twice in one source, or a race.
+                if let Some(key) = &new.source_key {
+                    if objects::by_source_key(c, key)?.is_some() {
+                        summary.already_imported += 1;
+                        continue;
                     }
-                    let (published, inboxes) = publish::store(c, &state, &new, composed, None)?;
-                    match published.post.kind.as_str() {
-                        "Article" => summary.articles += 1,
-                        _ => summary.notes += 1,
-                    }
-                    summary.deliveries += inboxes.len();
                 }
-                Ok(summary)
-            })
+                let (published, inboxes) = publish::store(c, &state, &new, composed, None)?;
+                match published.post.kind.as_str() {
+                    "Article" => summary.articles += 1,
+                    _ => summary.notes += 1,
+                }
+                summary.deliveries += inboxes.len();
+            }
+            Ok(summary)
         })
         .await
 }
