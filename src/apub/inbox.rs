@@ -20,123 +20,96 @@ use chrono::Utc;
 use serde_json::Value;
 use url::Url;
 
-/// Every activity the inbox accepts.
-#[derive(Debug)]
-pub enum InboxActivity {
-    Follow(Follow),
-    Accept(FollowResponse),
-    Reject(FollowResponse),
-    Undo(Undo),
-    Create(Box<Create>),
-    Update(Update),
-    Delete(Delete),
-    Like(Reaction),
-    Announce(Reaction),
-    /// Anything else is acknowledged (202) and logged, so that senders do not retry what
-    /// perch does not act on.
-    Unknown(Unknown),
+/// Writes the inbox's activities once, as `Variant(Type) = "type"`: the enum, reading one by
+/// its `type`, its name for the log, and activitypub_federation's `ActivityHandler` handing
+/// `id`, `actor`, `verify` and `receive` to the type's own (`apub::activities`).
+macro_rules! inbox_activities {
+    ($($variant:ident($ty:ty) = $kind:literal,)*) => {
+        /// Every activity the inbox accepts. Anything else is `Unknown`: acknowledged (202)
+        /// and logged, so that senders do not retry what perch does not act on.
+        #[derive(Debug)]
+        pub enum InboxActivity {
+            $($variant($ty),)*
+            Unknown(Unknown),
+        }
+
+        impl InboxActivity {
+            fn read(kind: &str, value: Value) -> serde_json::Result<InboxActivity> {
+                Ok(match kind {
+                    $($kind => InboxActivity::$variant(serde_json::from_value(value)?),)*
+                    _ => InboxActivity::Unknown(serde_json::from_value(value)?),
+                })
+            }
+
+            fn kind(&self) -> &str {
+                match self {
+                    $(InboxActivity::$variant(_) => $kind,)*
+                    InboxActivity::Unknown(_) => activities::NOT_ACTED_ON,
+                }
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl ActivityHandler for InboxActivity {
+            type DataType = AppState;
+            type Error = Error;
+
+            fn id(&self) -> &Url {
+                match self {
+                    $(InboxActivity::$variant(a) => a.id(),)*
+                    InboxActivity::Unknown(a) => a.id(),
+                }
+            }
+            fn actor(&self) -> &Url {
+                match self {
+                    $(InboxActivity::$variant(a) => a.actor(),)*
+                    InboxActivity::Unknown(a) => a.actor(),
+                }
+            }
+            async fn verify(&self, data: &Data) -> Result<()> {
+                match self {
+                    $(InboxActivity::$variant(a) => a.verify(data).await,)*
+                    InboxActivity::Unknown(a) => a.verify(data).await,
+                }
+            }
+            async fn receive(self, data: &Data) -> Result<()> {
+                match self {
+                    $(InboxActivity::$variant(a) => a.receive(data).await,)*
+                    InboxActivity::Unknown(a) => a.receive(data).await,
+                }
+            }
+        }
+    };
+}
+
+inbox_activities! {
+    Follow(Follow) = "Follow",
+    Accept(FollowResponse) = "Accept",
+    Reject(FollowResponse) = "Reject",
+    Undo(Undo) = "Undo",
+    Create(Box<Create>) = "Create",
+    Update(Update) = "Update",
+    Delete(Delete) = "Delete",
+    Like(Reaction) = "Like",
+    Announce(Reaction) = "Announce",
 }
 
 impl InboxActivity {
-    /// Reads the activity named by `type`, with an error naming what is missing.
+    /// Reads the activity named by `type`, with an error naming what is missing. A `Create`
+    /// of anything but a post (a `Question` vote, a `ChatMessage`) is not acted on.
     pub fn parse(value: Value) -> Result<InboxActivity> {
         let kind = value
             .get("type")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_owned();
-        let bad = |e: serde_json::Error| Error::BadRequest(format!("malformed {kind}: {e}"));
-        Ok(match kind.as_str() {
-            "Follow" => InboxActivity::Follow(serde_json::from_value(value).map_err(bad)?),
-            "Accept" => InboxActivity::Accept(serde_json::from_value(value).map_err(bad)?),
-            "Reject" => InboxActivity::Reject(serde_json::from_value(value).map_err(bad)?),
-            "Undo" => InboxActivity::Undo(serde_json::from_value(value).map_err(bad)?),
-            "Create" if is_post(&value["object"]) => {
-                InboxActivity::Create(Box::new(serde_json::from_value(value).map_err(bad)?))
-            }
-            "Update" => InboxActivity::Update(serde_json::from_value(value).map_err(bad)?),
-            "Delete" => InboxActivity::Delete(serde_json::from_value(value).map_err(bad)?),
-            "Like" => InboxActivity::Like(serde_json::from_value(value).map_err(bad)?),
-            "Announce" => InboxActivity::Announce(serde_json::from_value(value).map_err(bad)?),
-            _ => InboxActivity::Unknown(serde_json::from_value(value).map_err(bad)?),
-        })
-    }
-
-    fn kind(&self) -> &str {
-        match self {
-            InboxActivity::Follow(_) => "Follow",
-            InboxActivity::Accept(_) => "Accept",
-            InboxActivity::Reject(_) => "Reject",
-            InboxActivity::Undo(_) => "Undo",
-            InboxActivity::Create(_) => "Create",
-            InboxActivity::Update(_) => "Update",
-            InboxActivity::Delete(_) => "Delete",
-            InboxActivity::Like(_) => "Like",
-            InboxActivity::Announce(_) => "Announce",
-            InboxActivity::Unknown(_) => activities::NOT_ACTED_ON,
-        }
-    }
-}
-
-fn is_post(object: &Value) -> bool {
-    protocol::is_content(object)
-}
-
-#[async_trait::async_trait]
-impl ActivityHandler for InboxActivity {
-    type DataType = AppState;
-    type Error = Error;
-
-    fn id(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => &a.id,
-            InboxActivity::Accept(a) | InboxActivity::Reject(a) => &a.id,
-            InboxActivity::Undo(a) => &a.id,
-            InboxActivity::Create(a) => &a.id,
-            InboxActivity::Update(a) => &a.id,
-            InboxActivity::Delete(a) => &a.id,
-            InboxActivity::Like(a) | InboxActivity::Announce(a) => &a.id,
-            InboxActivity::Unknown(a) => &a.id,
-        }
-    }
-    fn actor(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => &a.actor,
-            InboxActivity::Accept(a) | InboxActivity::Reject(a) => &a.actor,
-            InboxActivity::Undo(a) => &a.actor,
-            InboxActivity::Create(a) => &a.actor,
-            InboxActivity::Update(a) => &a.actor,
-            InboxActivity::Delete(a) => &a.actor,
-            InboxActivity::Like(a) | InboxActivity::Announce(a) => &a.actor,
-            InboxActivity::Unknown(a) => &a.actor,
-        }
-    }
-    async fn verify(&self, data: &Data) -> Result<()> {
-        match self {
-            InboxActivity::Follow(a) => a.verify(data).await,
-            InboxActivity::Accept(a) | InboxActivity::Reject(a) => a.verify(data).await,
-            InboxActivity::Undo(a) => a.verify(data).await,
-            InboxActivity::Create(a) => a.verify(data).await,
-            InboxActivity::Update(a) => a.verify(data).await,
-            InboxActivity::Delete(a) => a.verify(data).await,
-            InboxActivity::Like(a) | InboxActivity::Announce(a) => a.verify(data).await,
-            InboxActivity::Unknown(_) => Ok(()),
-        }
-    }
-    async fn receive(self, data: &Data) -> Result<()> {
-        match self {
-            InboxActivity::Follow(a) => a.receive(data).await,
-            InboxActivity::Accept(a) | InboxActivity::Reject(a) => a.receive(data).await,
-            InboxActivity::Undo(a) => a.receive(data).await,
-            InboxActivity::Create(a) => (*a).receive(data).await,
-            InboxActivity::Update(a) => a.receive(data).await,
-            InboxActivity::Delete(a) => a.receive(data).await,
-            InboxActivity::Like(a) | InboxActivity::Announce(a) => a.receive(data).await,
-            InboxActivity::Unknown(a) => {
-                tracing::info!(kind = %a.kind, id = %a.id, actor = %a.actor, "activity ignored");
-                Ok(())
-            }
-        }
+        let read_as = if kind == "Create" && !protocol::is_content(&value["object"]) {
+            ""
+        } else {
+            kind.as_str()
+        };
+        InboxActivity::read(read_as, value)
+            .map_err(|e| Error::BadRequest(format!("malformed {kind}: {e}")))
     }
 }
 
@@ -256,9 +229,9 @@ pub(crate) fn addressed_to_us(request: &IncomingRequest, data: &Data) -> Result<
     }
 }
 
-/// Whether a `Host` value names the authority of `base` (our `scheme://host[:port]`): host
-/// names compared as URLs compare them (IDN as punycode, any case, a trailing dot), ports
-/// with the scheme's default filled in.
+/// Whether a `Host` value names the authority of `base` (our `scheme://host[:port]`): one
+/// [`Host`](crate::domain::Host) when read as a URL (IDN as punycode, any case, a trailing
+/// dot, the scheme's default port), and nothing but an authority.
 fn same_authority(host: &str, base: &str) -> bool {
     let Ok(ours) = Url::parse(base) else {
         return false;
@@ -266,14 +239,9 @@ fn same_authority(host: &str, base: &str) -> bool {
     let Ok(theirs) = Url::parse(&format!("{}://{}", ours.scheme(), host.trim())) else {
         return false;
     };
-    let name = |u: &Url| {
-        u.host_str()
-            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
-    };
     theirs.path() == "/"
         && theirs.username().is_empty()
-        && name(&theirs) == name(&ours)
-        && theirs.port_or_known_default() == ours.port_or_known_default()
+        && crate::domain::Host::same(&theirs, &ours)
 }
 
 /// The signing key is on the actor's own server: a key elsewhere cannot be the actor's, and
@@ -281,9 +249,7 @@ fn same_authority(host: &str, base: &str) -> bool {
 fn key_on_actors_server(signature: &IncomingSignature, actor_id: &Url) -> Result<()> {
     let key = Url::parse(signature.key_id())
         .map_err(|_| unauthorized("the signature's key id is not a URL"))?;
-    if signatures::host_of(&key) != signatures::host_of(actor_id)
-        || key.scheme() != actor_id.scheme()
-    {
+    if !crate::domain::Host::same(&key, actor_id) || key.scheme() != actor_id.scheme() {
         return Err(unauthorized("the signing key is not on the actor's server"));
     }
     Ok(())
@@ -291,7 +257,7 @@ fn key_on_actors_server(signature: &IncomingSignature, actor_id: &Url) -> Result
 
 /// 403 when the actor or its server is blocked.
 pub(crate) async fn refuse_blocked(actor: &Url, data: &Data) -> Result<()> {
-    let (id, host) = (actor.to_string(), signatures::host_of(actor));
+    let (id, host) = (actor.to_string(), crate::domain::Host::name_of(actor));
     let blocked = data
         .db
         .run(move |c| crate::db::queries::blocks::is_blocked(c, &id, &host))
@@ -359,7 +325,7 @@ pub(crate) async fn verified_actor(
     };
     if let IncomingSignature::Rfc9421(_) = signature {
         // Positive evidence that the server verifies RFC 9421 too (delivery::sign).
-        let host = signatures::host_of(actor_id);
+        let host = crate::domain::Host::name_of(actor_id);
         crate::delivery::sign::evidence(data, host, SIGNED_RFC9421).await;
     }
     Ok(actor)

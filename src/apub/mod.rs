@@ -21,20 +21,15 @@ pub const ACTIVITY_JSON: &str = "application/activity+json";
 /// The other media type ActivityPub clients ask for.
 pub const LD_JSON: &str = r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#;
 
-/// Whether two URLs are on the same server: host and port (activitypub_federation compares
-/// only the host, which would let two servers on one host speak for each other).
-pub fn same_origin(a: &url::Url, b: &url::Url) -> bool {
-    a.host_str().map(str::to_ascii_lowercase) == b.host_str().map(str::to_ascii_lowercase)
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
-/// [`same_origin`], or `err`.
+/// Whether `a` and `b` are on one server ([`Host::same`](crate::domain::Host::same): host and
+/// port; activitypub_federation compares only the host, which would let two servers on one
+/// host speak for each other), or `err`.
 pub fn same_origin_or(
     a: &url::Url,
     b: &url::Url,
     err: crate::error::Error,
 ) -> crate::error::Result<()> {
-    if same_origin(a, b) {
+    if crate::domain::Host::same(a, b) {
         Ok(())
     } else {
         Err(err)

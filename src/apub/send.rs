@@ -3,7 +3,10 @@
 
 use crate::{
     apub::{objects::post, protocol},
-    db::models::{DbActor, DbObject},
+    db::{
+        models::{DbActor, DbObject},
+        queries::posts::Post,
+    },
     delivery::Outgoing,
     domain::{Urls, Visibility},
     error::Result,
@@ -103,23 +106,18 @@ pub fn undo(urls: &Urls, ours: &Value, to: &str) -> Outgoing {
 }
 
 /// `Create` of a local post, addressed like the post itself.
-pub fn create(state: &AppState, post: &DbObject, attachments: Vec<Value>) -> Result<Outgoing> {
-    about_post(state, "Create", post, attachments)
+pub fn create(state: &AppState, post: &Post) -> Result<Outgoing> {
+    about_post(state, "Create", post)
 }
 
 /// `Update` of an edited post, with its new text and `updated`, to the same audience.
-pub fn update(state: &AppState, post: &DbObject, attachments: Vec<Value>) -> Result<Outgoing> {
-    about_post(state, "Update", post, attachments)
+pub fn update(state: &AppState, post: &Post) -> Result<Outgoing> {
+    about_post(state, "Update", post)
 }
 
-fn about_post(
-    state: &AppState,
-    kind: &'static str,
-    post: &DbObject,
-    attachments: Vec<Value>,
-) -> Result<Outgoing> {
-    let note = post::to_note(state, post, attachments)?;
-    let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
+fn about_post(state: &AppState, kind: &'static str, post: &Post) -> Result<Outgoing> {
+    let note = post::to_note(state, post)?;
+    let visibility = Visibility::parse(&post.post.visibility).unwrap_or(Visibility::Direct);
     let when = if kind == "Create" {
         note.published
     } else {

@@ -5,7 +5,7 @@
 use crate::{
     apub::{
         inbox::{addressed_to_us, refuse_blocked, verified_actor},
-        signatures::{host_of, IncomingRequest, IncomingSignature},
+        signatures::{IncomingRequest, IncomingSignature},
     },
     db::{models::DbActor, queries::actors},
     error::{Error, Result},
@@ -73,7 +73,7 @@ async fn signer(request: &IncomingRequest, client: &str, data: &Data) -> Result<
     };
     let actor_id = match known {
         // Only an actor on the key's own server can own it.
-        Some(actor) if actor.domain.eq_ignore_ascii_case(&host_of(&key)) => {
+        Some(actor) if crate::domain::Host::of(&key).is_some_and(|h| h.is(&actor.domain)) => {
             Url::parse(&actor.ap_id).map_err(Error::internal)?
         }
         _ => {

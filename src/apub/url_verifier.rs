@@ -14,7 +14,7 @@ pub struct BlockedHosts {
 #[async_trait::async_trait]
 impl UrlVerifier for BlockedHosts {
     async fn verify(&self, url: &Url) -> Result<(), FedError> {
-        let host = crate::apub::signatures::host_of(url);
+        let host = crate::domain::Host::name_of(url);
         let blocked = self
             .db
             .run(move |c| blocks::is_blocked(c, "", &host))

@@ -28,7 +28,7 @@ pub fn check(raw: &str, owner: &Url) -> Option<Link> {
     {
         return None;
     }
-    Some(if crate::apub::same_origin(&url, owner) {
+    Some(if crate::domain::Host::same(&url, owner) {
         Link::Own(url)
     } else {
         Link::Foreign(url)

@@ -7,7 +7,6 @@
 //! each with a fresh retry horizon. Servers are told apart by the host[:port] of their inboxes.
 
 use crate::{
-    apub::signatures::host_of,
     config::Delivery,
     db::{
         self,
@@ -23,8 +22,8 @@ use std::collections::{HashMap, HashSet};
 
 /// The server an inbox belongs to: its host[:port] ("" when the inbox is not a URL).
 pub fn server_of(inbox: &str) -> String {
-    url::Url::parse(inbox)
-        .map(|u| host_of(&u))
+    crate::domain::Host::parse(inbox)
+        .map(String::from)
         .unwrap_or_default()
 }
 

@@ -11,10 +11,7 @@
 //! evidence turns it back. Network errors and 5xx are the worker's to retry.
 
 use crate::{
-    apub::{
-        signatures::{host_of, off_thread},
-        ACTIVITY_JSON,
-    },
+    apub::{signatures::off_thread, ACTIVITY_JSON},
     db::{
         self,
         queries::signature_formats::{self as formats, why},
@@ -40,7 +37,7 @@ pub async fn post(
     url: &Url,
     body: Vec<u8>,
 ) -> Result<reqwest::Response, reqwest::Error> {
-    let host = host_of(url);
+    let host = crate::domain::Host::name_of(url);
     let first = format_for(state, &host).await;
     let res = send(state, url, &body, first).await?;
     match first {

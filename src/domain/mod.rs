@@ -4,6 +4,7 @@
 
 mod acct;
 pub mod frontmatter;
+mod host;
 pub mod profile;
 pub mod scopes;
 pub mod text;
@@ -11,6 +12,7 @@ mod urls;
 pub mod visibility;
 
 pub use acct::Acct;
+pub use host::Host;
 pub use urls::Urls;
 pub use visibility::Visibility;
 

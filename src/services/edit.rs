@@ -3,7 +3,7 @@
 //! sends `Delete`.
 
 use crate::{
-    apub::{objects::post, send},
+    apub::send,
     db::{
         self,
         models::*,
@@ -95,8 +95,9 @@ pub async fn edit_with(
             let mut reach = composed.mentions;
             reach.extend(before.into_iter().filter(|b| !ids.contains(&b.id)));
             let inboxes = audience_inboxes(c, visibility, &reach)?;
-            let attachments = post::attachments(c, &state, updated.id)?;
-            let activity = send::update(&state, &updated, attachments)?;
+            let updated = crate::db::queries::posts::one(c, updated, None)?;
+            let activity = send::update(&state, &updated)?;
+            let updated = updated.post;
             delivery::enqueue(c, &activity, &inboxes)?;
             Ok(updated)
         })

@@ -2,7 +2,7 @@
 //! inbox (followers, and the actors it mentions), all in one transaction.
 
 use crate::{
-    apub::{objects::post, send},
+    apub::send,
     db::{
         self,
         models::*,
@@ -177,8 +177,9 @@ pub(crate) fn store(
     if let Some(key) = &new.idempotency_key {
         idempotency::remember(c, key, post.id)?;
     }
-    let attachments = post::attachments(c, state, post.id)?;
-    let create = send::create(state, &post, attachments)?;
+    let post = crate::db::queries::posts::one(c, post, None)?;
+    let create = send::create(state, &post)?;
+    let post = post.post;
     let inboxes = if new.deliver {
         audience_inboxes(c, new.visibility, &composed.mentions)?
     } else {

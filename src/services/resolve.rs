@@ -71,7 +71,7 @@ pub async fn post(data: &Data, url: &Url, fetch: bool) -> Result<Option<DbObject
         }
     };
     let author_id = note.author()?.clone();
-    if !crate::apub::same_origin(&note.id, &author_id) {
+    if !crate::domain::Host::same(&note.id, &author_id) {
         return Err(Error::Forbidden(
             "the post is attributed to an actor on another server".into(),
         ));

@@ -48,7 +48,7 @@ async fn a_server_answering_503_is_parked_until_it_sends_us_an_activity() {
     .await;
     let remote = remote_follower(&app, "down").await;
     let server = url::Url::parse(&remote.actor_id).unwrap();
-    let server = perch::apub::signatures::host_of(&server);
+    let server = perch::domain::Host::name_of(&server);
 
     remote.answer_always(Some(503));
     let first = publish::note(&app.app.data(), "while you were down", Visibility::Public)

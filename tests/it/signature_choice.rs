@@ -6,7 +6,8 @@
 
 use crate::support::{eventually, following, remote::Remote, spawn_app, spawn_app_with, TestApp};
 use perch::{
-    apub::signatures::host_of, db::queries::signature_formats, domain::Visibility,
+    db::queries::signature_formats,
+    domain::{Host, Visibility},
     services::publish,
 };
 
@@ -27,7 +28,7 @@ async fn remembered(app: &TestApp, host: String, format: &str, why: &str) {
 }
 
 fn host(remote: &Remote) -> String {
-    host_of(&url::Url::parse(&remote.actor_id).unwrap())
+    Host::name_of(&url::Url::parse(&remote.actor_id).unwrap())
 }
 
 /// (RFC 9421?, status) of each POST of this activity type that reached `remote`.

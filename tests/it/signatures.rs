@@ -213,7 +213,7 @@ async fn what_the_signature_must_cover_date_and_digest_rules_and_the_key_owner()
     let url = url::Url::parse(&inbox).unwrap();
     let follow = mallory.follow(&app.actor_url());
     let body = serde_json::to_vec(&follow).unwrap();
-    let host = perch::apub::signatures::host_of(&url);
+    let host = perch::domain::Host::name_of(&url);
     let date = perch::apub::signatures::http_date(Utc::now());
     let digest = perch::apub::signatures::digest_header(&body);
     let target = ("(request-target)", format!("post {}", url.path()));

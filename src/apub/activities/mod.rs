@@ -34,6 +34,7 @@ pub mod delete;
 pub mod follow;
 pub mod reaction;
 pub mod undo;
+pub mod unknown;
 pub mod update;
 
 use crate::{db::models::DbActor, error::Error, state::Data};

@@ -38,7 +38,7 @@ impl traits::Object for DbActor {
     }
 
     async fn verify(json: &Person, expected_domain: &Url, _data: &Data) -> Result<(), Error> {
-        if !crate::apub::same_origin(&json.id, expected_domain) {
+        if !crate::domain::Host::same(&json.id, expected_domain) {
             return Err(Error::BadRequest(
                 "the actor document is not from its own server".into(),
             ));
@@ -116,7 +116,7 @@ fn remote_actor_row(
     username: String,
     keys: &[ActorKey],
 ) -> Result<(NewActor, Option<String>), Error> {
-    let domain = crate::apub::signatures::host_of(&json.id);
+    let domain = crate::domain::Host::name_of(&json.id);
     if domain.is_empty() {
         return Err(Error::BadRequest("actor id has no host".into()));
     }

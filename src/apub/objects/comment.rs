@@ -82,7 +82,7 @@ pub async fn place(data: &Data, in_reply_to: &Url, depth: u32) -> Result<Option<
         }
     };
     let author_id = fetched.author()?.clone();
-    if !crate::apub::same_origin(&fetched.id, &author_id) {
+    if !crate::domain::Host::same(&fetched.id, &author_id) {
         return Err(Error::Forbidden(
             "a fetched parent is attributed to another server".into(),
         ));

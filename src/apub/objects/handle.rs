@@ -53,7 +53,7 @@ fn is_username(s: &str) -> bool {
 
 /// Asks the actor's own server who it is: `/.well-known/webfinger?resource=<id>`.
 async fn webfinger(actor: &Url, data: &Data) -> Option<String> {
-    let host = crate::apub::signatures::host_of(actor);
+    let host = crate::domain::Host::name_of(actor);
     let mut url = Url::parse(&format!(
         "{}://{host}/.well-known/webfinger",
         actor.scheme()

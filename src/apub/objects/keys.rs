@@ -16,7 +16,7 @@ pub fn of(json: &Person) -> Result<Vec<ActorKey>> {
     let mut keys: Vec<ActorKey> = Vec::new();
     let mut foreign = false;
     let own_id =
-        |id: &str| url::Url::parse(id).is_ok_and(|k| crate::apub::same_origin(&k, &json.id));
+        |id: &str| url::Url::parse(id).is_ok_and(|k| crate::domain::Host::same(&k, &json.id));
     // A real actor has one key, or a few while it rotates them.
     for k in json.public_key.iter().take(MAX_KEYS) {
         if k.owner != json.id || !own_id(&k.id) {

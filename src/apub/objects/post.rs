@@ -3,7 +3,7 @@
 use crate::{
     apub::{protocol::Note, urls},
     config::ArticlesAs,
-    db::{self, models::*},
+    db::{self, models::*, queries::posts::Post},
     domain::{text::escape, Visibility, PUBLIC},
     error::{Error, Result},
     state::AppState,
@@ -55,16 +55,15 @@ pub fn mentioned(post: &DbObject) -> Vec<Url> {
         .collect()
 }
 
-/// A post's attachments as ActivityPub objects, in their order.
-pub fn attachments(c: &mut crate::db::Conn, state: &AppState, object: i64) -> Result<Vec<Value>> {
-    Ok(crate::db::queries::media::for_object(c, object)?
+/// A local post (read through [`posts::load`](crate::db::queries::posts::load)) as the object
+/// we serve and send, with its attachments in their order.
+pub fn to_note(state: &AppState, loaded: &Post) -> Result<Note> {
+    let post = &loaded.post;
+    let attachment = loaded
+        .media
         .iter()
         .map(|m| crate::media::to_attachment(&state.urls, m))
-        .collect())
-}
-
-/// A local post as the object we serve and send, with its attachments.
-pub fn to_note(state: &AppState, post: &DbObject, attachment: Vec<Value>) -> Result<Note> {
+        .collect();
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Direct);
     let (to, cc) = audience(state, visibility, &mentioned(post));
     let id = Url::parse(&post.ap_id).map_err(Error::internal)?;

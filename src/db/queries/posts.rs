@@ -126,6 +126,13 @@ pub fn load(c: &mut Conn, posts: Vec<DbObject>, me: Option<i64>) -> Result<Vec<P
         .collect())
 }
 
+/// One post with what it shows ([`load`] of one).
+pub fn one(c: &mut Conn, post: DbObject, me: Option<i64>) -> Result<Post> {
+    load(c, vec![post], me)?
+        .pop()
+        .ok_or_else(|| crate::error::Error::internal("a loaded post went missing"))
+}
+
 /// The posts answered, by id (comments in a thread) and by ActivityPub id (the rest).
 struct Parents {
     by_id: HashMap<i64, (i64, i64)>,

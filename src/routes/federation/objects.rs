@@ -11,7 +11,7 @@ use crate::{
     db::{
         models::{DbActor, DbObject},
         queries::{
-            activities, objects,
+            activities, objects, posts,
             visibility::{Reader, Viewer},
         },
     },
@@ -48,16 +48,11 @@ pub async fn post(id: web::Path<String>, req: HttpRequest, data: Data) -> Result
         *res.status_mut() = actix_web::http::StatusCode::GONE;
         return Ok(res);
     }
-    let attachments = {
-        let (state, id) = (data.app_data().clone(), row.id);
-        data.db
-            .run(move |c| post::attachments(c, &state, id))
-            .await?
-    };
-    let note = post::to_note(data.app_data(), &row, attachments)?;
+    let loaded = data.db.run(move |c| posts::one(c, row, None)).await?;
+    let note = post::to_note(data.app_data(), &loaded)?;
     let mut body = with_context(&note);
     if let serde_json::Value::Object(fields) = &mut body {
-        fields.extend(super::thread::interactions(&data, &row).await?);
+        fields.extend(super::thread::interactions(&data, &loaded).await?);
     }
     let mut res = activity_json(&req, &body);
     if !public {

@@ -5,9 +5,10 @@
 use super::activity_json;
 use crate::{
     apub::protocol::context,
-    db::{
-        models::*,
-        queries::{objects, reactions, visibility::Reader},
+    db::queries::{
+        objects,
+        posts::{self, Post},
+        visibility::Reader,
     },
     error::{Error, Result},
     state::Data,
@@ -18,32 +19,29 @@ use serde_json::{json, Map, Value};
 /// Replies listed in one collection; a thread longer than this is cut (newest dropped).
 const MAX_REPLIES: usize = 500;
 
-async fn public_post(data: &Data, id: String) -> Result<DbObject> {
+async fn public_post(data: &Data, id: String) -> Result<Post> {
     data.db
-        .run(move |c| objects::by_public_id(c, &id))
-        .await?
-        .filter(|p| p.in_audience(Reader::Anonymous))
-        .ok_or(Error::NotFound)
+        .run(move |c| {
+            match objects::by_public_id(c, &id)?.filter(|p| p.in_audience(Reader::Anonymous)) {
+                Some(p) => Ok(posts::one(c, p, None)?),
+                None => Err(Error::NotFound),
+            }
+        })
+        .await
 }
 
 /// The `replies`, `likes` and `shares` of a post, as embedded in its object.
-pub async fn interactions(data: &Data, post: &DbObject) -> Result<Map<String, Value>> {
-    let id = post.id;
-    let (replies, likes, shares) = data
+pub async fn interactions(data: &Data, loaded: &Post) -> Result<Map<String, Value>> {
+    let (post, id) = (&loaded.post, loaded.post.id);
+    let (likes, shares) = (loaded.likes, loaded.boosts);
+    let replies: Vec<String> = data
         .db
-        .run(move |c| {
-            let replies: Vec<String> = objects::visible_replies(c, id)?
-                .into_iter()
-                .take(MAX_REPLIES)
-                .map(|r| r.ap_id)
-                .collect();
-            Ok((
-                replies,
-                reactions::count(c, id, LIKE)?,
-                reactions::count(c, id, ANNOUNCE)?,
-            ))
-        })
-        .await?;
+        .run(move |c| objects::visible_replies(c, id))
+        .await?
+        .into_iter()
+        .take(MAX_REPLIES)
+        .map(|r| r.ap_id)
+        .collect();
     let mut out = Map::new();
     out.insert("replies".into(), replies_collection(&post.ap_id, replies));
     out.insert(

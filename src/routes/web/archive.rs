@@ -2,7 +2,7 @@
 //! first; articles by title, notes by the start of their text.
 
 use super::{
-    excerpt, html, respond,
+    html, respond,
     templates::val,
     view::{Meta, Site},
 };
@@ -83,7 +83,10 @@ fn group(rows: &[DbObject]) -> Vec<Year> {
         let title = row.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
         let label = match title {
             Some(t) if is_article => t.to_owned(),
-            _ => excerpt::cut(&excerpt::plain_text(&row.content), NOTE_EXCERPT_CHARS),
+            _ => crate::domain::text::cut(
+                &crate::domain::text::html_to_plain(&row.content),
+                NOTE_EXCERPT_CHARS,
+            ),
         };
         month.items.push(Item {
             kind: if is_article { "article" } else { "note" },

@@ -103,7 +103,7 @@ pub async fn page(data: &Data, query: &PageQuery, address: Address) -> Result<Ht
     };
     let description = match current.summary.trim() {
         "" => format!("Notes and articles by {}", profile.name),
-        summary => super::excerpt::cut(summary, 200),
+        summary => crate::domain::text::cut(summary, 200),
     };
     let mut meta = Meta::new(profile.name.clone(), description);
     meta.url = Some(match number {

@@ -7,7 +7,6 @@ mod archive;
 mod atom;
 mod comments;
 mod error;
-mod excerpt;
 mod home;
 mod json_feed;
 mod login;

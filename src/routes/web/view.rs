@@ -2,7 +2,7 @@
 //! string here is text to be escaped by the template, except the fields named `*_html` and a
 //! post's `content`, which are HTML that perch itself produced from the author's text.
 
-use super::{excerpt, style};
+use super::style;
 use crate::{
     db::{models::DbMedia, queries::posts::Post},
     state::Data,
@@ -143,11 +143,11 @@ impl PostView {
     pub fn new(data: &Data, item: &Post) -> PostView {
         let p = &item.post;
         let is_article = p.kind == "Article";
-        let text = excerpt::plain_text(&p.content);
+        let text = crate::domain::text::html_to_plain(&p.content);
         let summary = p.summary.clone().filter(|s| !s.trim().is_empty());
         let lede = summary
             .clone()
-            .filter(|s| !text.starts_with(&excerpt::plain_text(s)));
+            .filter(|s| !text.starts_with(&crate::domain::text::html_to_plain(s)));
         PostView {
             key: p.public_id.clone().unwrap_or_else(|| p.id.to_string()),
             kind: if is_article { "article" } else { "note" },
@@ -169,7 +169,7 @@ impl PostView {
                 })
                 .collect(),
             images: item.media.iter().filter_map(|m| image(data, m)).collect(),
-            excerpt: excerpt::cut(&text, 80),
+            excerpt: crate::domain::text::cut(&text, 80),
             published_at: p.published.and_utc(),
             updated_at: p.updated.map(|u| u.and_utc()),
         }
@@ -183,8 +183,10 @@ impl PostView {
     /// A short description for cards and feeds.
     pub fn description(&self) -> String {
         match &self.summary {
-            Some(s) => excerpt::cut(s, 200),
-            None => excerpt::cut(&excerpt::plain_text(&self.content), 200),
+            Some(s) => crate::domain::text::cut(s, 200),
+            None => {
+                crate::domain::text::cut(&crate::domain::text::html_to_plain(&self.content), 200)
+            }
         }
     }
 

@@ -222,7 +222,7 @@ pub fn add_follower(c: &mut Conn, ap_id: &str, inbox: &str) -> Result<perch::db:
                 .next()
                 .unwrap_or("someone")
                 .to_owned(),
-            domain: perch::apub::signatures::host_of(&url),
+            domain: perch::domain::Host::name_of(&url),
             name: None,
             summary: None,
             inbox: inbox.to_owned(),

@@ -1,8 +1,11 @@
 //! Text as people type it, turned into the HTML that ActivityPub carries: paragraphs and line
 //! breaks kept, URLs linked, `#hashtags` linked to their tag page, `@user@host` mentions linked
-//! to the actor they resolved to. Pure: resolving mentions is the caller's job.
+//! to the actor they resolved to; and back (`plain`). Pure: resolving mentions is the caller's job.
+
+mod plain;
 
 use super::Acct;
+pub use plain::{cut, html_to_plain};
 use std::collections::HashMap;
 
 /// Escapes `&`, `<`, `>` and quotes for HTML text and attribute values.
@@ -212,56 +215,6 @@ pub fn mentions(text: &str) -> Vec<Acct> {
     found
 }
 
-/// HTML to plain text, for summaries and excerpts: tags dropped, entities of the five escaped
-/// characters undone, white space folded.
-pub fn html_to_plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut tag: Option<String> = None;
-    for c in html.chars() {
-        match (&mut tag, c) {
-            (None, '<') => tag = Some(String::new()),
-            (Some(name), '>') => {
-                // Block boundaries separate words; inline tags (a, span, em…) do not.
-                let n = name
-                    .trim_start_matches('/')
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("");
-                if matches!(
-                    n,
-                    "p" | "br"
-                        | "br/"
-                        | "li"
-                        | "div"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "h5"
-                        | "h6"
-                        | "blockquote"
-                        | "pre"
-                        | "tr"
-                        | "td"
-                        | "th"
-                ) {
-                    out.push(' ');
-                }
-                tag = None;
-            }
-            (Some(name), c) => name.push(c.to_ascii_lowercase()),
-            (None, c) => out.push(c),
-        }
-    }
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,15 +280,6 @@ mod tests {
              and @eve@nowhere.example &lt;3 \
              <a href=\"https://me.example/tags/émoji\" class=\"mention hashtag\" rel=\"tag\">#<span>Émoji</span></a> 🤔<br>\
              <a href=\"https://a.example/?q=\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">a.example/?q=</a>&quot;x&quot;</p>"
-        );
-    }
-
-    #[test]
-    fn html_becomes_plain_text() {
-        assert_eq!(html_to_plain("<p>a &amp; <b>b</b></p><p>c</p>"), "a & b c");
-        assert_eq!(
-            html_to_plain("<p>go <a href=\"x\">#<span>kafka</span></a>!</p>"),
-            "go #kafka!"
         );
     }
 }

@@ -1,9 +1,9 @@
-//! Post HTML as plain text, and cutting it short: for archive lines, note titles in feeds
-//! and card descriptions. Only reads the HTML that perch itself produced.
+//! HTML as plain text, and cutting it short: for archive lines, note titles in feeds, card
+//! descriptions, imported summaries and comment titles. The one HTML-to-text function perch has.
 
 /// The text of `html`: tags dropped (block ends become spaces), the common entities decoded,
 /// runs of whitespace collapsed.
-pub fn plain_text(html: &str) -> String {
+pub fn html_to_plain(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -96,11 +96,15 @@ mod tests {
     #[test]
     fn markup_goes_and_words_stay_apart() {
         assert_eq!(
-            plain_text("<p>Hi &amp; <a href=\"x\">you</a>!</p><p>Next&nbsp;one &#x1F914;</p>"),
+            html_to_plain("<p>Hi &amp; <a href=\"x\">you</a>!</p><p>Next&nbsp;one &#x1F914;</p>"),
             "Hi & you! Next one 🤔"
         );
-        assert_eq!(plain_text("<ul><li>a</li><li>b</li></ul>"), "a b");
-        assert_eq!(plain_text("AT&T &bogus; <b>x"), "AT&T &bogus; x");
+        assert_eq!(html_to_plain("<ul><li>a</li><li>b</li></ul>"), "a b");
+        assert_eq!(html_to_plain("AT&T &bogus; <b>x"), "AT&T &bogus; x");
+        assert_eq!(
+            html_to_plain("<p>go <a href=\"x\">#<span>kafka</span></a>! &#39;q&#39;</p>"),
+            "go #kafka! 'q'"
+        );
     }
 
     #[test]
