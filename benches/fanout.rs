@@ -86,7 +86,7 @@ async fn fanout(n: usize, sign_rate: f64, cavage_only: bool) {
         let accepted = a
             .state()
             .db
-            .run(|c| follows::count(c, INCOMING, ACCEPTED))
+            .run(|c| follows::count(c, Direction::Incoming, FollowState::Accepted))
             .await
             .expect("count");
         if accepted as usize == n {
@@ -138,7 +138,10 @@ async fn fanout(n: usize, sign_rate: f64, cavage_only: bool) {
         .run(move |c| deliveries::for_activity(c, activity))
         .await
         .expect("rows");
-    let delivered = rows.iter().filter(|r| r.state == DELIVERED).count();
+    let delivered = rows
+        .iter()
+        .filter(|r| r.state == DeliveryState::Delivered)
+        .count();
     let rate = n as f64 / elapsed;
     let kind = if cavage_only {
         "draft-cavage-only"

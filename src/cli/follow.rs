@@ -3,7 +3,7 @@
 
 use super::deliver_queued;
 use clap::Subcommand;
-use perch::{app::Instance, config::Settings, db::models, error::Result, services};
+use perch::{app::Instance, config::Settings, db::models::FollowState, error::Result, services};
 
 #[derive(Subcommand)]
 pub enum FollowersCommand {
@@ -41,7 +41,10 @@ pub async fn followers(settings: Settings, action: Option<FollowersCommand>) -> 
     let state = instance.state();
     match action {
         None => {
-            for (label, wanted) in [("follower", models::ACCEPTED), ("pending", models::PENDING)] {
+            for (label, wanted) in [
+                ("follower", FollowState::Accepted),
+                ("pending", FollowState::Pending),
+            ] {
                 for (_, actor) in services::followers::list(state, wanted).await? {
                     println!("{label}\t@{}\t{}", actor.acct(), actor.ap_id);
                 }

@@ -92,7 +92,10 @@ pub async fn post(settings: Settings, what: PostCommand) -> Result<()> {
         .db
         .run(move |c| queries::deliveries::for_activity(c, published.activity.id))
         .await?;
-    let done = rows.iter().filter(|r| r.state == models::DELIVERED).count();
+    let done = rows
+        .iter()
+        .filter(|r| r.state == models::DeliveryState::Delivered)
+        .count();
     println!("published {}", published.post.ap_id);
     println!(
         "delivered to {done} of {} inboxes; the rest stay queued for `perch serve`",

@@ -125,7 +125,7 @@ pub fn failed(
     error: &str,
     server_failed: bool,
     settings: &Delivery,
-) -> Result<&'static str> {
+) -> Result<DeliveryState> {
     let t = db::now();
     let horizon = hours(settings.give_up_after_hours);
     let server = server_of(&row.inbox);
@@ -134,23 +134,23 @@ pub fn failed(
         let gap = Duration::milliseconds((settings.retry_max_seconds * 2000.0) as i64);
         let host = hosts::failed(conn, &server, t, error, gap)?;
         if host.unreachable_since.is_some() {
-            return Ok(PARKED);
+            return Ok(DeliveryState::Parked);
         }
         let since = host.failing_since.unwrap_or(t);
         if next > since + horizon {
             tracing::warn!(%server, %since, "server unreachable; its deliveries are parked until it answers");
             let probe = t + hours(settings.unreachable_probe_hours);
             hosts::mark_unreachable(conn, &server, t, probe)?;
-            return Ok(PARKED);
+            return Ok(DeliveryState::Parked);
         }
         deliveries::defer_server(conn, &server, next)?;
     } else {
         answered(conn, &server)?;
     }
     Ok(if next > row.retry_since() + horizon {
-        DEAD
+        DeliveryState::Dead
     } else {
-        PENDING
+        DeliveryState::Pending
     })
 }
 
@@ -256,7 +256,7 @@ mod tests {
             id: 1,
             activity_id: 1,
             inbox: INBOX.into(),
-            state: PENDING.into(),
+            state: DeliveryState::Pending,
             attempts: 3,
             next_attempt_at: at,
             locked_until: None,
@@ -269,7 +269,7 @@ mod tests {
     }
 
     /// What a failure comes to when the next try would be `in_minutes` from now.
-    fn fail(c: &mut Conn, settings: &Delivery, row: &DbDelivery, in_minutes: i64) -> &'static str {
+    fn fail(c: &mut Conn, settings: &Delivery, row: &DbDelivery, in_minutes: i64) -> DeliveryState {
         let next = db::now() + Duration::minutes(in_minutes);
         failed(c, row, next, "HTTP 503", true, settings).expect("failed")
     }
@@ -291,16 +291,28 @@ mod tests {
         let (_dir, db, settings) = setup();
         let mut c = db.conn().expect("conn");
         let row = row(50);
-        assert_eq!(fail(&mut c, &settings, &row, 5), PENDING, "first failure");
+        assert_eq!(
+            fail(&mut c, &settings, &row, 5),
+            DeliveryState::Pending,
+            "first failure"
+        );
         failing_for(&mut c, 50, 5);
-        assert_eq!(fail(&mut c, &settings, &row, 5), PENDING, "55 min < 1 h");
-        assert_eq!(fail(&mut c, &settings, &row, 15), PARKED, "65 min > 1 h");
+        assert_eq!(
+            fail(&mut c, &settings, &row, 5),
+            DeliveryState::Pending,
+            "55 min < 1 h"
+        );
+        assert_eq!(
+            fail(&mut c, &settings, &row, 15),
+            DeliveryState::Parked,
+            "65 min > 1 h"
+        );
         let host = hosts::get(&mut c, "down.example")
             .expect("get")
             .expect("row");
         assert!(host.unreachable_since.is_some() && host.next_probe_at.is_some());
         // A probe that fails, or a delivery in flight when the mark was set: parked again.
-        assert_eq!(fail(&mut c, &settings, &row, 1), PARKED);
+        assert_eq!(fail(&mut c, &settings, &row, 1), DeliveryState::Parked);
     }
 
     #[test]
@@ -308,10 +320,10 @@ mod tests {
         let (_dir, db, settings) = setup();
         let mut c = db.conn().expect("conn");
         let row = row(0);
-        assert_eq!(fail(&mut c, &settings, &row, 1), PENDING);
+        assert_eq!(fail(&mut c, &settings, &row, 1), DeliveryState::Pending);
         // It failed long ago, then nothing was sent for longer than two maximal retries.
         failing_for(&mut c, 300, 30);
-        assert_eq!(fail(&mut c, &settings, &row, 15), PENDING);
+        assert_eq!(fail(&mut c, &settings, &row, 15), DeliveryState::Pending);
         let host = hosts::get(&mut c, "down.example")
             .expect("get")
             .expect("row");
@@ -325,7 +337,7 @@ mod tests {
         let row = row(50);
         let next = db::now() + Duration::minutes(15);
         let state = failed(&mut c, &row, next, "HTTP 429", false, &settings).expect("failed");
-        assert_eq!(state, DEAD);
+        assert_eq!(state, DeliveryState::Dead);
         assert!(hosts::get(&mut c, "down.example").expect("get").is_none());
     }
 }

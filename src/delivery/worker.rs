@@ -143,7 +143,7 @@ fn record(
             tracing::debug!(inbox = %row.inbox, activity, status, "delivered");
             reachability::answered(c, &server)?;
             Outcome {
-                new_state: DELIVERED,
+                new_state: DeliveryState::Delivered,
                 status: Some(i32::from(status)),
                 error: None,
                 next_attempt: now,
@@ -155,7 +155,7 @@ fn record(
                 reachability::answered(c, &server)?;
             }
             Outcome {
-                new_state: DEAD,
+                new_state: DeliveryState::Dead,
                 status: status.map(i32::from),
                 error: Some(error),
                 next_attempt: now,
@@ -166,7 +166,7 @@ fn record(
             // hosts no actor we know would make each request to our inbox many POSTs to it.
             tracing::warn!(inbox = %row.inbox, activity, %error, "delivery failed; no known actor on its server, not retrying");
             Outcome {
-                new_state: DEAD,
+                new_state: DeliveryState::Dead,
                 status: status.map(i32::from),
                 error: Some(format!("{error}; not retried: no actor known on {server}")),
                 next_attempt: now,
@@ -180,7 +180,7 @@ fn record(
             let next = now + backoff(settings, row.attempts + 1, retry_after);
             let server_failed = status.is_none_or(|s| s >= 500);
             let new_state = reachability::failed(c, row, next, &error, server_failed, settings)?;
-            tracing::info!(inbox = %row.inbox, activity, %error, attempts = row.attempts + 1, new_state, "delivery failed");
+            tracing::info!(inbox = %row.inbox, activity, %error, attempts = row.attempts + 1, new_state = new_state.as_str(), "delivery failed");
             Outcome {
                 new_state,
                 status: status.map(i32::from),
@@ -304,7 +304,10 @@ pub async fn deliver_now(state: &AppState, activity: i64, max_wait: std::time::D
             .run(move |c| deliveries::for_activity(c, activity))
             .await
             .unwrap_or_default();
-        if rows.iter().all(|r| r.attempts > 0 || r.state != PENDING) {
+        if rows
+            .iter()
+            .all(|r| r.attempts > 0 || r.state != DeliveryState::Pending)
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -15,13 +15,13 @@ use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 
 /// What a follow request came to.
 #[derive(Debug, PartialEq, Eq)]
-pub enum FollowState {
+pub enum FollowOutcome {
     Requested,
     AlreadyFollowing,
 }
 
 /// Resolves `@user@host` by WebFinger and sends a `Follow`.
-pub async fn follow(data: &Data, handle: &str) -> Result<(DbActor, FollowState)> {
+pub async fn follow(data: &Data, handle: &str) -> Result<(DbActor, FollowOutcome)> {
     let acct = Acct::parse(handle)
         .ok_or_else(|| Error::BadRequest(format!("`{handle}` is not a @user@host handle")))?;
     let target: DbActor = webfinger_resolve_actor(&acct.to_string(), data).await?;
@@ -35,13 +35,21 @@ pub async fn follow(data: &Data, handle: &str) -> Result<(DbActor, FollowState)>
     let state = data
         .db
         .run_write(move |c| {
-            if follows::get(c, t.id, OUTGOING)?.is_some_and(|f| f.state == ACCEPTED) {
-                return Ok(FollowState::AlreadyFollowing);
+            if follows::get(c, t.id, Direction::Outgoing)?
+                .is_some_and(|f| f.state == FollowState::Accepted)
+            {
+                return Ok(FollowOutcome::AlreadyFollowing);
             }
             let activity = send::follow(&urls, &t);
-            follows::upsert(c, t.id, OUTGOING, activity.id.as_str(), PENDING)?;
+            follows::upsert(
+                c,
+                t.id,
+                Direction::Outgoing,
+                activity.id.as_str(),
+                FollowState::Pending,
+            )?;
             delivery::enqueue(c, &activity, std::slice::from_ref(&t.inbox))?;
-            Ok(FollowState::Requested)
+            Ok(FollowOutcome::Requested)
         })
         .await?;
     data.queue.wake();
@@ -59,7 +67,7 @@ pub async fn unfollow(data: &Data, handle: &str) -> Result<bool> {
             let Some(target) = actors::by_handle(c, &acct.user, &acct.host)? else {
                 return Ok(false);
             };
-            let Some(ours) = follows::get(c, target.id, OUTGOING)? else {
+            let Some(ours) = follows::get(c, target.id, Direction::Outgoing)? else {
                 return Ok(false);
             };
             let original = activities::by_ap_id(c, &ours.follow_ap_id)?
@@ -73,7 +81,7 @@ pub async fn unfollow(data: &Data, handle: &str) -> Result<bool> {
                     })
                 });
             let activity = send::undo(&urls, &original, &target.ap_id);
-            follows::remove(c, target.id, OUTGOING)?;
+            follows::remove(c, target.id, Direction::Outgoing)?;
             delivery::enqueue(c, &activity, std::slice::from_ref(&target.inbox))?;
             Ok(true)
         })

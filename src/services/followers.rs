@@ -13,10 +13,10 @@ use crate::{
 use url::Url;
 
 /// Followers in `state` (`pending` or `accepted`), oldest first.
-pub async fn list(state: &AppState, in_state: &'static str) -> Result<Vec<(DbFollow, DbActor)>> {
+pub async fn list(state: &AppState, in_state: FollowState) -> Result<Vec<(DbFollow, DbActor)>> {
     state
         .db
-        .run(move |c| follows::list(c, INCOMING, in_state, 0, i64::MAX))
+        .run(move |c| follows::list(c, Direction::Incoming, in_state, 0, i64::MAX))
         .await
 }
 
@@ -29,8 +29,8 @@ pub async fn answer(state: &AppState, handle: &str, approve: bool) -> Result<()>
         .db
         .run_write(move |c| {
             let actor = actors::by_handle(c, &acct.user, &acct.host)?.ok_or(Error::NotFound)?;
-            let request = follows::get(c, actor.id, INCOMING)?
-                .filter(|f| f.state == PENDING)
+            let request = follows::get(c, actor.id, Direction::Incoming)?
+                .filter(|f| f.state == FollowState::Pending)
                 .ok_or_else(|| {
                     Error::BadRequest(format!("no pending follow request from {acct}"))
                 })?;

@@ -1,6 +1,7 @@
 //! The author keeps control of what their site shows: approving, hiding and deleting comments,
 //! and blocking actors or whole domains.
 
+use crate::domain::visibility::Moderation;
 use crate::{
     db::{
         models::*,
@@ -39,10 +40,10 @@ pub async fn moderate(state: &AppState, id: i64, action: Action) -> Result<()> {
                 .ok_or(Error::NotFound)?;
             match action {
                 Action::Approve | Action::Unhide => {
-                    objects::set_moderation(c, comment.id, VISIBLE)?;
+                    objects::set_moderation(c, comment.id, Moderation::Visible)?;
                 }
                 Action::Hide => {
-                    objects::set_moderation(c, comment.id, HIDDEN)?;
+                    objects::set_moderation(c, comment.id, Moderation::Hidden)?;
                 }
                 Action::Delete if objects::has_replies(c, comment.id)? => {
                     objects::mark_deleted(c, comment.id)?;

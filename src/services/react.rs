@@ -2,6 +2,7 @@
 //! like of a comment held for approval also approves it (that is how apps moderate). A boost
 //! sends `Announce` to the followers and the post's author. Undoing sends `Undo`.
 
+use crate::domain::visibility::Moderation;
 use crate::{
     apub::send,
     db::{
@@ -61,8 +62,8 @@ fn add(c: &mut Conn, state: &AppState, object: &DbObject, kind: &'static str) ->
             "Only public and unlisted posts can be boosted".into(),
         ));
     }
-    if kind == LIKE && object.moderation.as_deref() == Some(PENDING) {
-        objects::set_moderation(c, object.id, VISIBLE)?;
+    if kind == LIKE && object.moderation.as_deref() == Some(Moderation::Held.as_str()) {
+        objects::set_moderation(c, object.id, Moderation::Visible)?;
     }
     let author = actors::by_id(c, object.actor_id)?.ok_or(Error::NotFound)?;
     let activity = match kind {

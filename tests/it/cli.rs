@@ -125,7 +125,8 @@ async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
     assert!(
         queue
             .lines()
-            .any(|l| l.starts_with(DELIVERED) && l.contains(&b.url("/inbox"))),
+            .any(|l| l.starts_with(DeliveryState::Delivered.as_str())
+                && l.contains(&b.url("/inbox"))),
         "{queue}"
     );
     // B's actor advertises RFC 9421, so B is signed to that way; everyone else draft-cavage.

@@ -2,6 +2,7 @@
 //! only by their authors, sanitised, moderated, and counted with likes and boosts.
 
 use crate::support::{eventually, http, remote::Remote, seed, spawn_app, spawn_app_with, TestApp};
+use perch::domain::visibility::Moderation;
 use perch::{
     db::{
         models::*,
@@ -103,7 +104,7 @@ async fn a_reply_from_another_instance_becomes_a_threaded_comment() {
         (c1.thread_root_id, c1.parent_id),
         (Some(article.id), Some(article.id))
     );
-    assert_eq!(c1.moderation.as_deref(), Some(VISIBLE));
+    assert_eq!(c1.moderation.as_deref(), Some(Moderation::Visible.as_str()));
     assert_eq!(
         reply_ids(&article.ap_id).await,
         std::slice::from_ref(&first.ap_id)
@@ -311,7 +312,7 @@ async fn held_comments_wait_for_approval_and_blocked_servers_are_refused() {
     .await;
     let comment_id = format!("{}/statuses/1", bob.actor_id);
     let held = eventually("the comment is stored", || stored(&a, &comment_id)).await;
-    assert_eq!(held.moderation.as_deref(), Some(PENDING));
+    assert_eq!(held.moderation.as_deref(), Some(Moderation::Held.as_str()));
     assert!(
         reply_ids(&post.ap_id).await.is_empty(),
         "a held comment is not listed"

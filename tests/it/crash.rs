@@ -10,7 +10,7 @@ use crate::{
 use perch::{
     app::Instance,
     config::Settings,
-    db::{self, models::DELIVERED, queries::deliveries},
+    db::{self, models::DeliveryState, queries::deliveries},
     domain::Visibility,
     services::publish,
 };
@@ -105,5 +105,7 @@ async fn delivered(here: &Instance, activity: i64) -> usize {
         .run(move |c| deliveries::for_activity(c, activity))
         .await
         .unwrap();
-    rows.iter().filter(|r| r.state == DELIVERED).count()
+    rows.iter()
+        .filter(|r| r.state == DeliveryState::Delivered)
+        .count()
 }

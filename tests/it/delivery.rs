@@ -25,12 +25,14 @@ async fn an_inbox_that_fails_twice_gets_the_delivery_exactly_once() {
         let rows = app
             .query(move |c| deliveries::for_activity(c, note.activity.id))
             .await;
-        rows.into_iter().next().filter(|r| r.state != PENDING)
+        rows.into_iter()
+            .next()
+            .filter(|r| r.state != DeliveryState::Pending)
     })
     .await;
     assert_eq!(
-        (row.state.as_str(), row.attempts, row.last_status),
-        (DELIVERED, 3, Some(202))
+        (row.state, row.attempts, row.last_status),
+        (DeliveryState::Delivered, 3, Some(202))
     );
     // Give a wrongly repeated send the chance to show before counting.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -63,12 +65,14 @@ async fn a_refusing_inbox_is_not_retried_and_a_dead_one_is_given_up() {
         let rows = app
             .query(move |c| deliveries::for_activity(c, note.activity.id))
             .await;
-        rows.into_iter().next().filter(|r| r.state != PENDING)
+        rows.into_iter()
+            .next()
+            .filter(|r| r.state != DeliveryState::Pending)
     })
     .await;
     assert_eq!(
-        (row.state.as_str(), row.attempts, row.last_status),
-        (DEAD, 1, Some(403))
+        (row.state, row.attempts, row.last_status),
+        (DeliveryState::Dead, 1, Some(403))
     );
     let knocks: Vec<(bool, u16)> = remote
         .received_for("Create", &note.post.ap_id)
@@ -83,7 +87,8 @@ async fn pending_deliveries_survive_a_restart() {
     let app = spawn_app().await;
     let remote = remote_follower(&app, "patient").await;
     assert_eq!(
-        app.query(|c| follows::count(c, INCOMING, ACCEPTED)).await,
+        app.query(|c| follows::count(c, Direction::Incoming, FollowState::Accepted))
+            .await,
         1
     );
 
@@ -99,7 +104,7 @@ async fn pending_deliveries_survive_a_restart() {
             .await;
         rows.into_iter()
             .next()
-            .filter(|r| r.attempts >= 1 && r.state == PENDING)
+            .filter(|r| r.attempts >= 1 && r.state == DeliveryState::Pending)
     })
     .await;
 
@@ -111,7 +116,9 @@ async fn pending_deliveries_survive_a_restart() {
         let rows = app
             .query(move |c| deliveries::for_activity(c, activity))
             .await;
-        rows.into_iter().next().filter(|r| r.state == DELIVERED)
+        rows.into_iter()
+            .next()
+            .filter(|r| r.state == DeliveryState::Delivered)
     })
     .await;
     assert!(row.attempts as usize > tries_before.saturating_sub(1));

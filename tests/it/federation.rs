@@ -11,7 +11,7 @@ use perch::{
 };
 
 /// The state of `who`'s follow as seen from `at` (`direction` from `at`'s side).
-async fn follow_state(at: &TestApp, who: &TestApp, direction: &'static str) -> Option<String> {
+async fn follow_state(at: &TestApp, who: &TestApp, direction: Direction) -> Option<FollowState> {
     crate::support::follow_state(at, &who.actor_url(), direction).await
 }
 
@@ -23,7 +23,7 @@ async fn stored_object(at: &TestApp, ap_id: &str) -> Option<DbObject> {
 async fn b_follows_a(a: &TestApp, b: &TestApp) {
     let (target, state) = follow::follow(&b.app.data(), &a.handle()).await.unwrap();
     assert_eq!(target.ap_id, a.actor_url());
-    assert_eq!(state, follow::FollowState::Requested);
+    assert_eq!(state, follow::FollowOutcome::Requested);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,11 +33,13 @@ async fn a_follower_instance_receives_a_signed_note_until_it_unfollows() {
     b_follows_a(&a, &b).await;
 
     eventually("A stores B as an accepted follower", || async {
-        (follow_state(&a, &b, INCOMING).await.as_deref() == Some(ACCEPTED)).then_some(())
+        (follow_state(&a, &b, Direction::Incoming).await == Some(FollowState::Accepted))
+            .then_some(())
     })
     .await;
     eventually("B sees the Accept", || async {
-        (follow_state(&b, &a, OUTGOING).await.as_deref() == Some(ACCEPTED)).then_some(())
+        (follow_state(&b, &a, Direction::Outgoing).await == Some(FollowState::Accepted))
+            .then_some(())
     })
     .await;
 
@@ -68,18 +70,17 @@ async fn a_follower_instance_receives_a_signed_note_until_it_unfollows() {
         "delivered to B's shared inbox"
     );
     assert_eq!(
-        (
-            rows[0].state.as_str(),
-            rows[0].attempts,
-            rows[0].last_status
-        ),
-        (DELIVERED, 1, Some(202))
+        (rows[0].state, rows[0].attempts, rows[0].last_status),
+        (DeliveryState::Delivered, 1, Some(202))
     );
 
     // B unfollows: A forgets B, and A's next note is not sent to B.
     assert!(follow::unfollow(&b.app.data(), &a.handle()).await.unwrap());
     eventually("A removes B from its followers", || async {
-        follow_state(&a, &b, INCOMING).await.is_none().then_some(())
+        follow_state(&a, &b, Direction::Incoming)
+            .await
+            .is_none()
+            .then_some(())
     })
     .await;
     let later = publish::note(&a.app.data(), seed::NOTE_COMMENTS, Visibility::Public)
@@ -103,13 +104,15 @@ async fn a_locked_account_holds_follows_until_the_author_approves() {
     b_follows_a(&a, &b).await;
     b_follows_a(&a, &c).await;
     eventually("A holds both requests", || async {
-        let pending = a.query(|c| follows::count(c, INCOMING, PENDING)).await;
+        let pending = a
+            .query(|c| follows::count(c, Direction::Incoming, FollowState::Pending))
+            .await;
         (pending == 2).then_some(())
     })
     .await;
     assert_eq!(
-        follow_state(&b, &a, OUTGOING).await.as_deref(),
-        Some(PENDING)
+        follow_state(&b, &a, Direction::Outgoing).await,
+        Some(FollowState::Pending)
     );
 
     // Nothing reaches a pending follower.
@@ -128,11 +131,13 @@ async fn a_locked_account_holds_follows_until_the_author_approves() {
         .await
         .unwrap();
     eventually("B sees the Accept", || async {
-        (follow_state(&b, &a, OUTGOING).await.as_deref() == Some(ACCEPTED)).then_some(())
+        (follow_state(&b, &a, Direction::Outgoing).await == Some(FollowState::Accepted))
+            .then_some(())
     })
     .await;
     eventually("C sees the Reject", || async {
-        (follow_state(&c, &a, OUTGOING).await.as_deref() == Some(REJECTED)).then_some(())
+        (follow_state(&c, &a, Direction::Outgoing).await == Some(FollowState::Rejected))
+            .then_some(())
     })
     .await;
 
@@ -152,7 +157,8 @@ async fn an_article_reaches_the_follower_with_its_title_and_summary() {
     let b = spawn_app().await;
     b_follows_a(&a, &b).await;
     eventually("B sees the Accept", || async {
-        (follow_state(&b, &a, OUTGOING).await.as_deref() == Some(ACCEPTED)).then_some(())
+        (follow_state(&b, &a, Direction::Outgoing).await == Some(FollowState::Accepted))
+            .then_some(())
     })
     .await;
     let article = publish::article(&a.app.data(), seed::ARTICLE, Visibility::Public)

@@ -8,6 +8,7 @@ use crate::{
     comments::{page, stored},
     support::{eventually, follow_state, get_json, http, spawn_app, TestApp},
 };
+use perch::domain::visibility::Moderation;
 use perch::{
     db::{models::*, queries::signature_formats},
     domain::Visibility,
@@ -244,8 +245,9 @@ async fn federate_with(software: Software) -> (Vec<String>, Value) {
     peer.verified("perch's Accept of its Follow", from_perch("Accept"))
         .await;
     eventually("perch lists the peer as a follower", || async {
-        (follow_state(&perch, &peer.actor, INCOMING).await.as_deref() == Some(ACCEPTED))
-            .then_some(())
+        (follow_state(&perch, &peer.actor, Direction::Incoming).await
+            == Some(FollowState::Accepted))
+        .then_some(())
     })
     .await;
 
@@ -300,7 +302,10 @@ async fn federate_with(software: Software) -> (Vec<String>, Value) {
     })
     .await;
     assert_eq!(comment.parent_id, Some(note.id));
-    assert_eq!(comment.moderation.as_deref(), Some(VISIBLE));
+    assert_eq!(
+        comment.moderation.as_deref(),
+        Some(Moderation::Visible.as_str())
+    );
     assert!(page(&note.ap_id).await.contains("Greetings from the peer."));
     peer.call("like", json!({ "to": me, "object": note.ap_id }))
         .await;
@@ -337,8 +342,9 @@ async fn federate_with(software: Software) -> (Vec<String>, Value) {
     follow::follow(&data, &peer.handle).await.unwrap();
     peer.verified("perch's Follow", from_perch("Follow")).await;
     eventually("perch's Follow is accepted", || async {
-        (follow_state(&perch, &peer.actor, OUTGOING).await.as_deref() == Some(ACCEPTED))
-            .then_some(())
+        (follow_state(&perch, &peer.actor, Direction::Outgoing).await
+            == Some(FollowState::Accepted))
+        .then_some(())
     })
     .await;
     let post = peer
@@ -367,7 +373,7 @@ async fn federate_with(software: Software) -> (Vec<String>, Value) {
     .await;
     peer.call("unfollow", json!({ "actor": me })).await;
     eventually("perch drops the peer from its followers", || async {
-        follow_state(&perch, &peer.actor, INCOMING)
+        follow_state(&perch, &peer.actor, Direction::Incoming)
             .await
             .is_none()
             .then_some(())

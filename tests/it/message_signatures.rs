@@ -7,11 +7,18 @@ use crate::support::{
 };
 use chrono::{Duration, Utc};
 use perch::apub::signatures::{content_digest_header, http_date, RequestSigner, SignedHeaders};
-use perch::db::{models::INCOMING, queries::follows};
+use perch::db::{
+    models::{Direction, FollowState},
+    queries::follows,
+};
 
 async fn followers(app: &TestApp) -> (i64, i64) {
-    let accepted = app.query(|c| follows::count(c, INCOMING, "accepted")).await;
-    let pending = app.query(|c| follows::count(c, INCOMING, "pending")).await;
+    let accepted = app
+        .query(|c| follows::count(c, Direction::Incoming, FollowState::Accepted))
+        .await;
+    let pending = app
+        .query(|c| follows::count(c, Direction::Incoming, FollowState::Pending))
+        .await;
     (accepted, pending)
 }
 

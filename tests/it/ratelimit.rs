@@ -38,7 +38,8 @@ async fn a_server_over_its_inbox_rate_gets_429_and_others_still_get_through() {
         .await;
     assert_eq!(res.status(), 202);
     assert_eq!(
-        app.query(|c| follows::count(c, INCOMING, ACCEPTED)).await,
+        app.query(|c| follows::count(c, Direction::Incoming, FollowState::Accepted))
+            .await,
         2
     );
 }

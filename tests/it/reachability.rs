@@ -55,7 +55,7 @@ async fn a_server_answering_503_is_parked_until_it_sends_us_an_activity() {
         .await
         .unwrap();
     let row = row_when(&app, first.activity.id, "the server is marked", |r| {
-        r.state == PARKED
+        r.state == DeliveryState::Parked
     })
     .await;
     assert!(row.attempts >= 2, "retried before giving up: {row:?}");
@@ -71,7 +71,7 @@ async fn a_server_answering_503_is_parked_until_it_sends_us_an_activity() {
         &app,
         second.activity.id,
         "the new delivery is parked",
-        |r| r.state == PARKED,
+        |r| r.state == DeliveryState::Parked,
     )
     .await;
     assert_eq!(row.attempts, 0, "not attempted");
@@ -112,7 +112,7 @@ async fn a_server_answering_503_is_parked_until_it_sends_us_an_activity() {
             &app,
             published.activity.id,
             "delivered after the return",
-            |r| r.state == DELIVERED,
+            |r| r.state == DeliveryState::Delivered,
         )
         .await;
     }
@@ -150,7 +150,7 @@ async fn a_closed_port_is_parked_and_a_probe_finds_it_back() {
         .await
         .unwrap();
     let row = row_when(&app, note.activity.id, "the closed port is marked", |r| {
-        r.state == PARKED
+        r.state == DeliveryState::Parked
     })
     .await;
     assert!(
@@ -165,14 +165,14 @@ async fn a_closed_port_is_parked_and_a_probe_finds_it_back() {
     // Probes keep it parked while the port stays closed…
     let tried = row.attempts;
     row_when(&app, note.activity.id, "a failed probe", |r| {
-        r.state == PARKED && r.attempts > tried
+        r.state == DeliveryState::Parked && r.attempts > tried
     })
     .await;
 
     // …and the first probe after the server starts delivers the note.
     let sink = Sink::on(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap());
     row_when(&app, note.activity.id, "the probe delivers", |r| {
-        r.state == DELIVERED
+        r.state == DeliveryState::Delivered
     })
     .await;
     assert_eq!(sink.counts().get("/users/gone/inbox"), Some(&1));

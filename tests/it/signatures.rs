@@ -8,13 +8,20 @@ use crate::support::{
 use chrono::{Duration, Utc};
 use perch::{
     apub::signatures::RequestSigner,
-    db::{models::INCOMING, queries::follows},
+    db::{
+        models::{Direction, FollowState},
+        queries::follows,
+    },
 };
 use serde_json::Value;
 
 async fn nothing_stored(app: &TestApp) {
-    let followers = app.query(|c| follows::count(c, INCOMING, "accepted")).await;
-    let pending = app.query(|c| follows::count(c, INCOMING, "pending")).await;
+    let followers = app
+        .query(|c| follows::count(c, Direction::Incoming, FollowState::Accepted))
+        .await;
+    let pending = app
+        .query(|c| follows::count(c, Direction::Incoming, FollowState::Pending))
+        .await;
     assert_eq!(
         (followers, pending),
         (0, 0),
@@ -37,7 +44,9 @@ async fn a_properly_signed_follow_is_accepted() {
         .post_signed(&app.url("/inbox"), &remote.follow(&app.actor_url()))
         .await;
     assert_eq!(res.status(), 202);
-    let n = app.query(|c| follows::count(c, INCOMING, "accepted")).await;
+    let n = app
+        .query(|c| follows::count(c, Direction::Incoming, FollowState::Accepted))
+        .await;
     assert_eq!(n, 1);
 }
 

@@ -30,14 +30,14 @@ impl FollowResponse {
         let target = sender(&self.actor, data).await?;
         let follow_id = id_of(&self.object).map(|u| u.to_string());
         let new_state = if self.kind == "Accept" {
-            ACCEPTED
+            FollowState::Accepted
         } else {
-            REJECTED
+            FollowState::Rejected
         };
         let updated = data
             .db
             .run_write(move |c| {
-                let Some(ours) = follows::get(c, target.id, OUTGOING)? else {
+                let Some(ours) = follows::get(c, target.id, Direction::Outgoing)? else {
                     return Ok(false);
                 };
                 // A bare id must name our Follow; some servers send only the actor.
@@ -46,7 +46,7 @@ impl FollowResponse {
                 {
                     return Ok(false);
                 }
-                follows::set_state(c, target.id, OUTGOING, new_state)
+                follows::set_state(c, target.id, Direction::Outgoing, new_state)
             })
             .await?;
         tracing::info!(kind = %self.kind, by = %self.actor, updated, "answer to our follow");

@@ -47,8 +47,8 @@ impl Create {
         let stored = data
             .db
             .run_write(move |c| {
-                let followed =
-                    follows::get(c, author.id, OUTGOING)?.is_some_and(|f| f.state == ACCEPTED);
+                let followed = follows::get(c, author.id, Direction::Outgoing)?
+                    .is_some_and(|f| f.state == FollowState::Accepted);
                 if !followed && !mentions_us {
                     return Ok(false);
                 }

@@ -39,14 +39,22 @@ impl Follow {
         let accepted = data
             .db
             .run_write(move |c| {
-                let existing = follows::get(c, follower.id, INCOMING)?;
-                let already = existing.as_ref().is_some_and(|f| f.state == ACCEPTED);
+                let existing = follows::get(c, follower.id, Direction::Incoming)?;
+                let already = existing
+                    .as_ref()
+                    .is_some_and(|f| f.state == FollowState::Accepted);
                 if already && existing.is_some_and(|f| !reaccept_due(&f)) {
                     // A Follow repeated (under any id) gets no second Accept.
                     return Ok(false);
                 }
                 if locked && !already {
-                    follows::upsert(c, follower.id, INCOMING, self.id.as_str(), PENDING)?;
+                    follows::upsert(
+                        c,
+                        follower.id,
+                        Direction::Incoming,
+                        self.id.as_str(),
+                        FollowState::Pending,
+                    )?;
                     notifications::add(c, notifications::FOLLOW_REQUEST, follower.id, None)?;
                     return Ok(false);
                 }
@@ -75,7 +83,13 @@ fn reaccept_due(follow: &DbFollow) -> bool {
 
 /// Makes `follower` an accepted follower and queues the `Accept` of `follow` to them.
 pub fn accept(conn: &mut Conn, urls: &Urls, follower: &DbActor, follow: &Follow) -> Result<()> {
-    follows::upsert(conn, follower.id, INCOMING, follow.id.as_str(), ACCEPTED)?;
+    follows::upsert(
+        conn,
+        follower.id,
+        Direction::Incoming,
+        follow.id.as_str(),
+        FollowState::Accepted,
+    )?;
     let activity = send::accept(urls, follow);
     delivery::enqueue(conn, &activity, std::slice::from_ref(&follower.inbox))?;
     Ok(())
@@ -83,7 +97,7 @@ pub fn accept(conn: &mut Conn, urls: &Urls, follower: &DbActor, follow: &Follow)
 
 /// Refuses a pending follow request and queues the `Reject`.
 pub fn reject(conn: &mut Conn, urls: &Urls, follower: &DbActor, follow: &Follow) -> Result<()> {
-    follows::remove(conn, follower.id, INCOMING)?;
+    follows::remove(conn, follower.id, Direction::Incoming)?;
     let activity = send::reject(urls, follow);
     delivery::enqueue(conn, &activity, std::slice::from_ref(&follower.inbox))?;
     Ok(())

@@ -65,11 +65,11 @@ impl Undo {
                     notifications::withdraw(c, notification, actor.id, post)?;
                     return Ok(true);
                 }
-                let Some(f) = follows::get(c, actor.id, INCOMING)? else {
+                let Some(f) = follows::get(c, actor.id, Direction::Incoming)? else {
                     return Ok(false);
                 };
                 if kind == "Follow" || inner_id == f.follow_ap_id {
-                    follows::remove(c, actor.id, INCOMING)
+                    follows::remove(c, actor.id, Direction::Incoming)
                 } else {
                     Ok(false)
                 }

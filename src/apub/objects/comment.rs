@@ -11,6 +11,7 @@ use crate::{
         queries::{follows, notifications, objects},
         Conn,
     },
+    domain::visibility::Moderation,
     error::{Error, Result},
     state::Data,
 };
@@ -142,15 +143,19 @@ fn moderation_for(
     c: &mut Conn,
     policy: CommentPolicy,
     author: &DbActor,
-) -> Result<Option<&'static str>> {
+) -> Result<Option<Moderation>> {
     Ok(match policy {
-        CommentPolicy::Open => Some(VISIBLE),
-        CommentPolicy::Approve => Some(PENDING),
+        CommentPolicy::Open => Some(Moderation::Visible),
+        CommentPolicy::Approve => Some(Moderation::Held),
         CommentPolicy::Off => None,
         CommentPolicy::Followers => {
-            let follows_us =
-                follows::get(c, author.id, INCOMING)?.is_some_and(|f| f.state == ACCEPTED);
-            Some(if follows_us { VISIBLE } else { PENDING })
+            let follows_us = follows::get(c, author.id, Direction::Incoming)?
+                .is_some_and(|f| f.state == FollowState::Accepted);
+            Some(if follows_us {
+                Moderation::Visible
+            } else {
+                Moderation::Held
+            })
         }
     })
 }
@@ -171,7 +176,7 @@ pub fn store(
     let mut row = post::clean_row(note, author);
     row.thread_root_id = Some(placement.root);
     row.parent_id = Some(placement.parent);
-    row.moderation = Some(state.to_owned());
+    row.moderation = Some(state.as_str().to_owned());
     let (comment, created) = objects::insert_comment(c, &row)?;
     if created {
         store_attachments(c, comment.id, &note.id, &note.attachment)?;

@@ -1,6 +1,7 @@
 //! `deliveries`: the persistent delivery queue, one row per (activity, inbox), with its
 //! attempts and when it is next tried.
 
+use super::DeliveryState;
 use crate::db::schema::deliveries;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ pub struct DbDelivery {
     pub id: i64,
     pub activity_id: i64,
     pub inbox: String,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -28,9 +29,3 @@ impl DbDelivery {
         self.retry_since.unwrap_or(self.created_at)
     }
 }
-
-pub const DELIVERED: &str = "delivered";
-pub const DEAD: &str = "dead";
-/// Held back, not tried, while the inbox's server is marked unreachable (see
-/// [`DbHost`](super::DbHost)).
-pub const PARKED: &str = "parked";

@@ -1,6 +1,7 @@
 //! `follows`: a follow in either direction between the author and another actor, and its
-//! state ([`PENDING`](super::PENDING), accepted, rejected).
+//! state ([`FollowState`](super::FollowState)).
 
+use super::{Direction, FollowState};
 use crate::db::schema::follows;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,16 +12,9 @@ use diesel::prelude::*;
 pub struct DbFollow {
     pub id: i64,
     pub actor_id: i64,
-    pub direction: String,
+    pub direction: Direction,
     pub follow_ap_id: String,
-    pub state: String,
+    pub state: FollowState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
-
-/// They follow the author.
-pub const INCOMING: &str = "in";
-/// The author follows them.
-pub const OUTGOING: &str = "out";
-pub const ACCEPTED: &str = "accepted";
-pub const REJECTED: &str = "rejected";

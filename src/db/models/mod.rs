@@ -17,12 +17,13 @@ mod object_versions;
 mod objects;
 mod profile;
 mod reactions;
+mod states;
 
 pub use activities::{DbActivity, NewActivity};
 pub use actors::{ActorKey, DbActor, NewActor};
 pub use blocks::DbBlock;
-pub use deliveries::{DbDelivery, DEAD, DELIVERED, PARKED};
-pub use follows::{DbFollow, ACCEPTED, INCOMING, OUTGOING, REJECTED};
+pub use deliveries::DbDelivery;
+pub use follows::DbFollow;
 pub use hosts::DbHost;
 pub use markers::DbMarker;
 pub use media::{DbMedia, NewMedia};
@@ -31,10 +32,7 @@ pub use oauth_apps::{DbApp, NewApp};
 pub use oauth_codes::DbCode;
 pub use oauth_tokens::{DbToken, NewToken};
 pub use object_versions::DbObjectVersion;
-pub use objects::{DbObject, NewObject, HIDDEN, VISIBLE};
+pub use objects::{DbObject, NewObject};
 pub use profile::DbProfile;
 pub use reactions::{DbReaction, ANNOUNCE, LIKE};
-
-/// Not yet settled, in three tables: a follow waiting for an answer, a delivery not yet
-/// made, a comment held for the author's approval.
-pub const PENDING: &str = "pending";
+pub use states::{DeliveryState, Direction, FollowState};

@@ -75,7 +75,3 @@ pub struct NewObject {
     pub language: Option<String>,
     pub extras: Option<String>,
 }
-
-/// Comment moderation states (the third, [`PENDING`](super::PENDING), is shared).
-pub const VISIBLE: &str = "visible";
-pub const HIDDEN: &str = "hidden";

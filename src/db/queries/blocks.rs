@@ -1,6 +1,7 @@
 //! Blocked actors and domains. Blocking also hides what they already commented.
 
 use crate::db::{models::*, now, schema, schema::blocks::dsl::*, Conn};
+use crate::domain::visibility::Moderation;
 use crate::error::Result;
 use diesel::prelude::*;
 
@@ -101,8 +102,14 @@ pub fn list(conn: &mut Conn) -> Result<Vec<DbBlock>> {
 /// A blocked actor stops following the author (and being sent the author's posts).
 fn drop_follows_of(conn: &mut Conn, actor_ids: &[i64]) -> Result<()> {
     use schema::follows::dsl as f;
-    diesel::delete(f::follows.filter(f::actor_id.eq_any(actor_ids).and(f::direction.eq(INCOMING))))
-        .execute(conn)?;
+    diesel::delete(
+        f::follows.filter(
+            f::actor_id
+                .eq_any(actor_ids)
+                .and(f::direction.eq(Direction::Incoming)),
+        ),
+    )
+    .execute(conn)?;
     Ok(())
 }
 
@@ -115,7 +122,7 @@ fn hide_comments_of(conn: &mut Conn, actor_ids: &[i64]) -> Result<()> {
                 .and(o::thread_root_id.is_not_null()),
         ),
     )
-    .set(o::moderation.eq(Some(HIDDEN)))
+    .set(o::moderation.eq(Some(Moderation::Hidden.as_str())))
     .execute(conn)?;
     Ok(())
 }

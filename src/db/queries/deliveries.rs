@@ -15,7 +15,7 @@ pub fn enqueue(conn: &mut Conn, activity: i64, inboxes: &[String]) -> Result<usi
             (
                 activity_id.eq(activity),
                 inbox.eq(i),
-                state.eq(PENDING),
+                state.eq(DeliveryState::Pending),
                 attempts.eq(0),
                 next_attempt_at.eq(t),
                 created_at.eq(t),
@@ -38,7 +38,7 @@ pub fn enqueue(conn: &mut Conn, activity: i64, inboxes: &[String]) -> Result<usi
 pub fn due(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, String)>> {
     let t = now();
     Ok(deliveries
-        .filter(state.eq(PENDING))
+        .filter(state.eq(DeliveryState::Pending))
         .filter(next_attempt_at.le(t))
         .filter(locked_until.is_null().or(locked_until.lt(t)))
         .order((next_attempt_at.asc(), id.asc()))
@@ -70,7 +70,7 @@ pub fn lease(
 pub fn park(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
     Ok(diesel::update(deliveries.filter(id.eq_any(ids)))
         .set((
-            state.eq(PARKED),
+            state.eq(DeliveryState::Parked),
             locked_until.eq(None::<NaiveDateTime>),
             updated_at.eq(now()),
         ))
@@ -80,7 +80,7 @@ pub fn park(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
 /// Every parked row: (id, inbox).
 pub fn parked(conn: &mut Conn) -> Result<Vec<(i64, String)>> {
     Ok(deliveries
-        .filter(state.eq(PARKED))
+        .filter(state.eq(DeliveryState::Parked))
         .order(id.asc())
         .select((id, inbox))
         .load(conn)?)
@@ -91,14 +91,18 @@ pub fn unpark(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
     let t = now();
     let mut n = 0;
     for chunk in ids.chunks(500) {
-        n += diesel::update(deliveries.filter(id.eq_any(chunk)).filter(state.eq(PARKED)))
-            .set((
-                state.eq(PENDING),
-                next_attempt_at.eq(t),
-                retry_since.eq(Some(t)),
-                updated_at.eq(t),
-            ))
-            .execute(conn)?;
+        n += diesel::update(
+            deliveries
+                .filter(id.eq_any(chunk))
+                .filter(state.eq(DeliveryState::Parked)),
+        )
+        .set((
+            state.eq(DeliveryState::Pending),
+            next_attempt_at.eq(t),
+            retry_since.eq(Some(t)),
+            updated_at.eq(t),
+        ))
+        .execute(conn)?;
     }
     Ok(n)
 }
@@ -113,14 +117,14 @@ pub fn release_leases(conn: &mut Conn) -> Result<usize> {
 }
 
 /// The outcome of one attempt.
-pub struct Outcome<'a> {
-    pub new_state: &'a str,
+pub struct Outcome {
+    pub new_state: DeliveryState,
     pub status: Option<i32>,
     pub error: Option<String>,
     pub next_attempt: NaiveDateTime,
 }
 
-pub fn record_attempt(conn: &mut Conn, delivery: i64, outcome: Outcome<'_>) -> Result<()> {
+pub fn record_attempt(conn: &mut Conn, delivery: i64, outcome: Outcome) -> Result<()> {
     diesel::update(deliveries.find(delivery))
         .set((
             state.eq(outcome.new_state),
@@ -138,7 +142,7 @@ pub fn record_attempt(conn: &mut Conn, delivery: i64, outcome: Outcome<'_>) -> R
 /// When the next row falls due, if any is pending.
 pub fn next_due(conn: &mut Conn) -> Result<Option<NaiveDateTime>> {
     Ok(deliveries
-        .filter(state.eq(PENDING))
+        .filter(state.eq(DeliveryState::Pending))
         .select(diesel::dsl::min(next_attempt_at))
         .first(conn)?)
 }
@@ -153,10 +157,10 @@ pub fn summary(conn: &mut Conn) -> Result<Vec<InboxSummary>> {
         .load(conn)?;
     let mut out: Vec<InboxSummary> = Vec::new();
     for row in rows {
-        let shown_state = match row.state.as_str() {
-            PENDING if row.attempts > 0 => "retrying".to_owned(),
-            PARKED => "unreachable".to_owned(),
-            other => other.to_owned(),
+        let shown_state = match row.state {
+            DeliveryState::Pending if row.attempts > 0 => "retrying".to_owned(),
+            DeliveryState::Parked => "unreachable".to_owned(),
+            other => other.as_str().to_owned(),
         };
         match out
             .iter_mut()
@@ -193,7 +197,11 @@ pub fn for_activity(conn: &mut Conn, activity: i64) -> Result<Vec<DbDelivery>> {
 /// Deletes the rows that went through or were given up on before `before`. Returns how many.
 pub fn delete_finished(conn: &mut Conn, before: NaiveDateTime) -> Result<usize> {
     Ok(diesel::delete(
-        deliveries.filter(state.eq_any([DELIVERED, DEAD]).and(updated_at.lt(before))),
+        deliveries.filter(
+            state
+                .eq_any([DeliveryState::Delivered, DeliveryState::Dead])
+                .and(updated_at.lt(before)),
+        ),
     )
     .execute(conn)?)
 }
@@ -220,7 +228,7 @@ pub fn defer_server(conn: &mut Conn, server: &str, until: NaiveDateTime) -> Resu
     let [http, https] = on_server(server);
     Ok(diesel::update(
         deliveries
-            .filter(state.eq(PENDING))
+            .filter(state.eq(DeliveryState::Pending))
             .filter(next_attempt_at.lt(until))
             .filter(locked_until.is_null().or(locked_until.lt(t)))
             .filter(
@@ -240,7 +248,7 @@ pub fn due_now_for_server(conn: &mut Conn, server: &str) -> Result<usize> {
     let [http, https] = on_server(server);
     Ok(diesel::update(
         deliveries
-            .filter(state.eq(PENDING))
+            .filter(state.eq(DeliveryState::Pending))
             .filter(next_attempt_at.gt(t))
             .filter(
                 inbox
@@ -263,7 +271,7 @@ pub fn hold(conn: &mut Conn, ids: &[i64], until: NaiveDateTime) -> Result<usize>
 /// Every row still waiting to go (pending or parked), oldest first: (id, inbox).
 pub fn waiting(conn: &mut Conn) -> Result<Vec<(i64, String)>> {
     Ok(deliveries
-        .filter(state.eq_any([PENDING, PARKED]))
+        .filter(state.eq_any([DeliveryState::Pending, DeliveryState::Parked]))
         .order(id.asc())
         .select((id, inbox))
         .load(conn)?)
@@ -276,7 +284,7 @@ pub fn give_up(conn: &mut Conn, ids: &[i64], why: &str) -> Result<usize> {
     for chunk in ids.chunks(500) {
         n += diesel::update(deliveries.filter(id.eq_any(chunk)))
             .set((
-                state.eq(DEAD),
+                state.eq(DeliveryState::Dead),
                 last_error.eq(Some(why)),
                 locked_until.eq(None::<NaiveDateTime>),
                 updated_at.eq(t),

@@ -1,4 +1,4 @@
-//! Follows both ways: `INCOMING` (followers of the author), `OUTGOING` (whom the author follows).
+//! Follows both ways: `Direction::Incoming` (followers of the author), `Direction::Outgoing` (whom the author follows).
 
 use crate::db::{
     models::*,
@@ -13,9 +13,9 @@ use diesel::prelude::*;
 pub fn upsert(
     conn: &mut Conn,
     actor: i64,
-    dir: &str,
+    dir: Direction,
     follow_id: &str,
-    new_state: &str,
+    new_state: FollowState,
 ) -> Result<DbFollow> {
     let t = now();
     Ok(diesel::insert_into(follows)
@@ -38,7 +38,7 @@ pub fn upsert(
         .get_result(conn)?)
 }
 
-pub fn get(conn: &mut Conn, actor: i64, dir: &str) -> Result<Option<DbFollow>> {
+pub fn get(conn: &mut Conn, actor: i64, dir: Direction) -> Result<Option<DbFollow>> {
     Ok(follows
         .filter(actor_id.eq(actor).and(direction.eq(dir)))
         .select(DbFollow::as_select())
@@ -46,14 +46,19 @@ pub fn get(conn: &mut Conn, actor: i64, dir: &str) -> Result<Option<DbFollow>> {
         .optional()?)
 }
 
-pub fn set_state(conn: &mut Conn, actor: i64, dir: &str, new_state: &str) -> Result<bool> {
+pub fn set_state(
+    conn: &mut Conn,
+    actor: i64,
+    dir: Direction,
+    new_state: FollowState,
+) -> Result<bool> {
     let n = diesel::update(follows.filter(actor_id.eq(actor).and(direction.eq(dir))))
         .set((state.eq(new_state), updated_at.eq(now())))
         .execute(conn)?;
     Ok(n > 0)
 }
 
-pub fn remove(conn: &mut Conn, actor: i64, dir: &str) -> Result<bool> {
+pub fn remove(conn: &mut Conn, actor: i64, dir: Direction) -> Result<bool> {
     let n =
         diesel::delete(follows.filter(actor_id.eq(actor).and(direction.eq(dir)))).execute(conn)?;
     Ok(n > 0)
@@ -62,8 +67,8 @@ pub fn remove(conn: &mut Conn, actor: i64, dir: &str) -> Result<bool> {
 /// Follows in one direction and state with their actors, oldest first, paged.
 pub fn list(
     conn: &mut Conn,
-    dir: &str,
-    in_state: &str,
+    dir: Direction,
+    in_state: FollowState,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<(DbFollow, DbActor)>> {
@@ -77,7 +82,7 @@ pub fn list(
         .load(conn)?)
 }
 
-pub fn count(conn: &mut Conn, dir: &str, in_state: &str) -> Result<i64> {
+pub fn count(conn: &mut Conn, dir: Direction, in_state: FollowState) -> Result<i64> {
     Ok(follows
         .filter(direction.eq(dir).and(state.eq(in_state)))
         .count()
@@ -89,7 +94,11 @@ pub fn count(conn: &mut Conn, dir: &str, in_state: &str) -> Result<i64> {
 pub fn follower_inboxes(conn: &mut Conn) -> Result<Vec<String>> {
     let rows: Vec<(String, Option<String>)> = follows
         .inner_join(actors::table)
-        .filter(direction.eq(INCOMING).and(state.eq(ACCEPTED)))
+        .filter(
+            direction
+                .eq(Direction::Incoming)
+                .and(state.eq(FollowState::Accepted)),
+        )
         .select((actors::inbox, actors::shared_inbox))
         .load(conn)?;
     let mut inboxes: Vec<String> = rows
@@ -104,8 +113,8 @@ pub fn follower_inboxes(conn: &mut Conn) -> Result<Vec<String>> {
 /// A page of the follows in `dir` and `in_state`, paged by follow id, with their actors.
 pub fn page(
     conn: &mut Conn,
-    dir: &str,
-    in_state: &str,
+    dir: Direction,
+    in_state: FollowState,
     page: crate::db::paging::Page,
 ) -> Result<Vec<(i64, DbActor)>> {
     let q = follows

@@ -6,6 +6,7 @@ use crate::db::{
     schema::objects::dsl::*,
     Conn,
 };
+use crate::domain::visibility::Moderation;
 use crate::error::Result;
 use diesel::prelude::*;
 
@@ -262,9 +263,9 @@ pub fn insert_comment(conn: &mut Conn, new: &NewObject) -> Result<(DbObject, boo
     Ok((existing, false))
 }
 
-pub fn set_moderation(conn: &mut Conn, object: i64, state: &str) -> Result<bool> {
+pub fn set_moderation(conn: &mut Conn, object: i64, state: Moderation) -> Result<bool> {
     let n = diesel::update(objects.find(object).filter(thread_root_id.is_not_null()))
-        .set(moderation.eq(Some(state)))
+        .set(moderation.eq(Some(state.as_str())))
         .execute(conn)?;
     Ok(n > 0)
 }
@@ -306,7 +307,7 @@ pub fn comments(conn: &mut Conn, pending: bool, limit: i64) -> Result<Vec<(DbObj
         .filter(thread_root_id.is_not_null().and(local.eq(false)))
         .into_boxed();
     if pending {
-        q = q.filter(moderation.eq(PENDING));
+        q = q.filter(moderation.eq(Moderation::Held.as_str()));
     }
     Ok(q.order(id.desc())
         .limit(limit)

@@ -38,8 +38,8 @@ pub fn page(c: &mut Conn, timeline: Timeline, page: Page) -> Result<Vec<DbObject
     let q: Query<'_> = match timeline {
         Timeline::Home => {
             let followed = follows::table
-                .filter(follows::direction.eq(OUTGOING))
-                .filter(follows::state.eq(ACCEPTED))
+                .filter(follows::direction.eq(Direction::Outgoing))
+                .filter(follows::state.eq(FollowState::Accepted))
                 .select(follows::actor_id);
             readable(Viewer::Author).filter(
                 o::local.eq(true).or(o::actor_id

@@ -40,7 +40,8 @@ impl Viewer {
 
     /// The signer of a GET, as the rule sees them (an accepted follower or not).
     pub fn remote(c: &mut Conn, actor: &DbActor) -> Result<Viewer> {
-        let follower = follows::get(c, actor.id, INCOMING)?.is_some_and(|f| f.state == ACCEPTED);
+        let follower = follows::get(c, actor.id, Direction::Incoming)?
+            .is_some_and(|f| f.state == FollowState::Accepted);
         Ok(Viewer::Remote {
             actor: actor.id,
             follower,

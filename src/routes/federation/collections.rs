@@ -62,7 +62,7 @@ pub async fn followers(
     req: HttpRequest,
     data: Data,
 ) -> Result<HttpResponse> {
-    actors(name, query, req, data, INCOMING).await
+    actors(name, query, req, data, Direction::Incoming).await
 }
 
 pub async fn following(
@@ -71,7 +71,7 @@ pub async fn following(
     req: HttpRequest,
     data: Data,
 ) -> Result<HttpResponse> {
-    actors(name, query, req, data, OUTGOING).await
+    actors(name, query, req, data, Direction::Outgoing).await
 }
 
 async fn actors(
@@ -79,11 +79,11 @@ async fn actors(
     query: web::Query<PageQuery>,
     req: HttpRequest,
     data: Data,
-    direction: &'static str,
+    direction: Direction,
 ) -> Result<HttpResponse> {
     let page = check(&name, &query, &data)?;
     super::authorize(&req, &data).await?;
-    let id = if direction == INCOMING {
+    let id = if direction == Direction::Incoming {
         data.urls.followers()
     } else {
         data.urls.following()
@@ -91,9 +91,15 @@ async fn actors(
     let (total, rows) = data
         .db
         .run(move |c| {
-            let total = follows::count(c, direction, ACCEPTED)?;
+            let total = follows::count(c, direction, FollowState::Accepted)?;
             let rows = match page {
-                Some(p) => follows::list(c, direction, ACCEPTED, (p - 1) * PAGE_SIZE, PAGE_SIZE)?,
+                Some(p) => follows::list(
+                    c,
+                    direction,
+                    FollowState::Accepted,
+                    (p - 1) * PAGE_SIZE,
+                    PAGE_SIZE,
+                )?,
                 None => Vec::new(),
             };
             Ok((total, rows))

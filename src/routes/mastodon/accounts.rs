@@ -149,8 +149,8 @@ async fn follow_list(
     req: HttpRequest,
     id: String,
     params: Params,
-    direction: &'static str,
-    in_state: &'static str,
+    direction: Direction,
+    in_state: FollowState,
 ) -> ApiResult<HttpResponse> {
     let a = actor(&data, &id).await?;
     let page = paging::read(&params, 40, 80)?;
@@ -179,7 +179,15 @@ pub async fn followers_of(
     id: Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    follow_list(data, req, id.into_inner(), params, INCOMING, ACCEPTED).await
+    follow_list(
+        data,
+        req,
+        id.into_inner(),
+        params,
+        Direction::Incoming,
+        FollowState::Accepted,
+    )
+    .await
 }
 
 pub async fn following_of(
@@ -189,7 +197,15 @@ pub async fn following_of(
     id: Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    follow_list(data, req, id.into_inner(), params, OUTGOING, ACCEPTED).await
+    follow_list(
+        data,
+        req,
+        id.into_inner(),
+        params,
+        Direction::Outgoing,
+        FollowState::Accepted,
+    )
+    .await
 }
 
 /// `GET /api/v1/follow_requests`: who asks to follow the locked account.
@@ -201,7 +217,15 @@ pub async fn follow_requests(
 ) -> ApiResult<HttpResponse> {
     auth.require("read:follows")?;
     let me = data.local.actor.id.to_string();
-    follow_list(data, req, me, params, INCOMING, PENDING).await
+    follow_list(
+        data,
+        req,
+        me,
+        params,
+        Direction::Incoming,
+        FollowState::Pending,
+    )
+    .await
 }
 
 async fn answer_request(

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     db::{
-        models::{ACCEPTED, INCOMING},
+        models::{Direction, FollowState},
         queries::{follows, pages, posts as read},
     },
     domain::text::plain_to_html,
@@ -70,7 +70,7 @@ pub async fn page(data: &Data, query: &PageQuery, address: Address) -> Result<Ht
             let rows = pages::listed_posts(c, offset, PAGE_SIZE + 1)?;
             let rows = read::load(c, rows, None)?;
             let posts = pages::count_listed(c)?;
-            let followers = follows::count(c, INCOMING, ACCEPTED)?;
+            let followers = follows::count(c, Direction::Incoming, FollowState::Accepted)?;
             Ok((rows, posts, followers))
         })
         .await?;

@@ -139,10 +139,14 @@ pub async fn following(follower: &TestApp, author: &TestApp) {
                     let Some(a) = perch::db::queries::actors::by_ap_id(c, &id)? else {
                         return Ok(None);
                     };
-                    perch::db::queries::follows::get(c, a.id, perch::db::models::OUTGOING)
+                    perch::db::queries::follows::get(
+                        c,
+                        a.id,
+                        perch::db::models::Direction::Outgoing,
+                    )
                 })
                 .await
-                .filter(|f| f.state == perch::db::models::ACCEPTED)
+                .filter(|f| f.state == perch::db::models::FollowState::Accepted)
         }
     })
     .await;
@@ -166,7 +170,11 @@ pub fn venv_python(var: &str, venv: &str, what: &str) -> std::path::PathBuf {
 }
 
 /// The state of the follow between `at` and the actor `ap_id` (`direction` from `at`'s side).
-pub async fn follow_state(at: &TestApp, ap_id: &str, direction: &'static str) -> Option<String> {
+pub async fn follow_state(
+    at: &TestApp,
+    ap_id: &str,
+    direction: perch::db::models::Direction,
+) -> Option<perch::db::models::FollowState> {
     let id = ap_id.to_owned();
     at.query(move |c| {
         let Some(actor) = perch::db::queries::actors::by_ap_id(c, &id)? else {
@@ -239,6 +247,12 @@ pub fn add_follower(c: &mut Conn, ap_id: &str, inbox: &str) -> Result<perch::db:
             fetched_at: perch::db::now(),
         },
     )?;
-    queries::follows::upsert(c, actor.id, INCOMING, &format!("{ap_id}/follow"), ACCEPTED)?;
+    queries::follows::upsert(
+        c,
+        actor.id,
+        Direction::Incoming,
+        &format!("{ap_id}/follow"),
+        FollowState::Accepted,
+    )?;
     Ok(actor)
 }

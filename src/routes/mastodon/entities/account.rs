@@ -64,8 +64,8 @@ pub fn render(c: &mut Conn, state: &AppState, actor: &DbActor) -> Result<Account
     let (followers, following, statuses, last) = if actor.local {
         // What anyone may read: the count must not tell when a private post was made.
         (
-            follows::count(c, INCOMING, ACCEPTED)?,
-            follows::count(c, OUTGOING, ACCEPTED)?,
+            follows::count(c, Direction::Incoming, FollowState::Accepted)?,
+            follows::count(c, Direction::Outgoing, FollowState::Accepted)?,
             objects::count_local(c)?,
             objects::last_local_published(c)?,
         )
@@ -154,7 +154,7 @@ pub fn author_with_source(c: &mut Conn, state: &AppState) -> Result<Account> {
         "fields": profile.fields.iter().map(|f| serde_json::json!({
             "name": f.name, "value": f.value, "verified_at": null,
         })).collect::<Vec<_>>(),
-        "follow_requests_count": follows::count(c, INCOMING, PENDING)?,
+        "follow_requests_count": follows::count(c, Direction::Incoming, FollowState::Pending)?,
         "hide_collections": false,
         "discoverable": true,
         "indexable": true,
