@@ -8,7 +8,7 @@ use std::{
 };
 
 /// A module path inside the crate (`["apub", "inbox"]`; the library's root, `lib.rs`, is
-/// empty). The binary's root, `main.rs`, is `["main"]`.
+/// empty). The binary's root, `main.rs`, is `["main"]`, and its command line `["cli", ...]`.
 type Module = Vec<String>;
 
 struct Source {
@@ -336,8 +336,8 @@ fn sql_lives_in_db_alone() {
 
 #[test]
 fn the_surfaces_and_the_cli_write_through_services() {
-    // The binary's root, beside the routes.
-    let layers = ["routes", "main"];
+    // The binary's root and its command files under src/cli, beside the routes.
+    let layers = ["routes", "main", "cli"];
     let files = tree();
     for top in layers {
         assert!(
