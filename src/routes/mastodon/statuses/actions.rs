@@ -34,6 +34,8 @@ enum Act {
     Unreblog,
 }
 
+/// [`POST /api/v1/statuses/:id/favourite`](https://docs.joinmastodon.org/methods/statuses/#favourite):
+/// likes a status (a held comment is approved).
 pub async fn favourite(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     reacted(
         data,
@@ -44,6 +46,9 @@ pub async fn favourite(data: Data, auth: Auth, id: Path<String>) -> ApiResult<Ht
     )
     .await
 }
+
+/// [`POST /api/v1/statuses/:id/unfavourite`](https://docs.joinmastodon.org/methods/statuses/#unfavourite):
+/// takes the like back.
 pub async fn unfavourite(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     reacted(
         data,
@@ -54,9 +59,15 @@ pub async fn unfavourite(data: Data, auth: Auth, id: Path<String>) -> ApiResult<
     )
     .await
 }
+
+/// [`POST /api/v1/statuses/:id/reblog`](https://docs.joinmastodon.org/methods/statuses/#boost):
+/// boosts a status.
 pub async fn reblog(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     reacted(data, auth, id.into_inner(), "write:statuses", Act::Reblog).await
 }
+
+/// [`POST /api/v1/statuses/:id/unreblog`](https://docs.joinmastodon.org/methods/statuses/#unreblog):
+/// takes the boost back.
 pub async fn unreblog(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     reacted(data, auth, id.into_inner(), "write:statuses", Act::Unreblog).await
 }

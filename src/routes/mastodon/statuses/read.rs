@@ -18,11 +18,15 @@ use crate::{
 use actix_web::{web::Path, HttpResponse};
 use serde_json::json;
 
+/// [`GET /api/v1/statuses/:id`](https://docs.joinmastodon.org/methods/statuses/#get): one status,
+/// if the caller may read it.
 pub async fn get(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
     let post = load(&data, id.into_inner(), auth.is_author("read:statuses")).await?;
     Ok(HttpResponse::Ok().json(render_one(&data, post).await?))
 }
 
+/// [`GET /api/v1/statuses/:id/source`](https://docs.joinmastodon.org/methods/statuses/#source): the
+/// text of one of the author's posts as typed, for editing.
 pub async fn source(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("read:statuses")?;
     let post = own(&data, id.into_inner()).await?;
@@ -33,7 +37,8 @@ pub async fn source(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpR
     })))
 }
 
-/// Every version, oldest first, the current one last.
+/// [`GET /api/v1/statuses/:id/history`](https://docs.joinmastodon.org/methods/statuses/#history):
+/// every version, oldest first, the current one last.
 pub async fn history(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
     let post = load(&data, id.into_inner(), auth.is_author("read:statuses")).await?;
     let state = data.app_data().clone();
@@ -78,8 +83,9 @@ pub async fn history(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult
     Ok(HttpResponse::Ok().json(versions))
 }
 
-/// Ancestors (oldest first) and descendants (in thread order): a perch post's comments are
-/// its descendants. Anonymous callers see only what the web page shows.
+/// [`GET /api/v1/statuses/:id/context`](https://docs.joinmastodon.org/methods/statuses/#context):
+/// ancestors (oldest first) and descendants (in thread order): a perch post's comments are its
+/// descendants. Anonymous callers see only what the web page shows.
 pub async fn context(data: Data, auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
     let author = auth.is_author("read:statuses");
     let object = load(&data, id.into_inner(), author).await?;
@@ -146,6 +152,8 @@ async fn reactors(
     Ok(HttpResponse::Ok().json(accounts))
 }
 
+/// [`GET /api/v1/statuses/:id/favourited_by`](https://docs.joinmastodon.org/methods/statuses/#favourited_by):
+/// who liked the status.
 pub async fn favourited_by(
     data: Data,
     auth: MaybeAuth,
@@ -153,6 +161,9 @@ pub async fn favourited_by(
 ) -> ApiResult<HttpResponse> {
     reactors(data, auth, id.into_inner(), LIKE).await
 }
+
+/// [`GET /api/v1/statuses/:id/reblogged_by`](https://docs.joinmastodon.org/methods/statuses/#reblogged_by):
+/// who boosted the status.
 pub async fn reblogged_by(
     data: Data,
     auth: MaybeAuth,

@@ -25,6 +25,8 @@ fn source_for(text: &str, content_type: Option<&str>) -> Source {
     }
 }
 
+/// [`POST /api/v1/statuses`](https://docs.joinmastodon.org/methods/statuses/#create): publishes a
+/// note or an article (once per `Idempotency-Key`).
 pub async fn create(
     data: Data,
     auth: Auth,
@@ -104,6 +106,8 @@ async fn check_media(data: &Data, ids: Vec<i64>) -> ApiResult<()> {
     }
 }
 
+/// [`PUT /api/v1/statuses/:id`](https://docs.joinmastodon.org/methods/statuses/#edit): edits one of
+/// the author's posts and sends the edit.
 pub async fn update(
     data: Data,
     auth: Auth,
@@ -132,8 +136,9 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(render_one(&data, updated).await?))
 }
 
-/// Deletes one of the author's posts (answering with its source, for "delete and redraft"), or
-/// hides a comment.
+/// [`DELETE /api/v1/statuses/:id`](https://docs.joinmastodon.org/methods/statuses/#delete): deletes
+/// one of the author's posts (answering with its source, for "delete and redraft"), or hides a
+/// comment.
 pub async fn delete(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:statuses")?;
     let object = load(&data, id.into_inner(), true).await?;
