@@ -26,6 +26,8 @@ use crate::{
 use actix_web::{web::Path, HttpRequest, HttpResponse};
 use serde_json::json;
 
+/// [`GET /api/v1/accounts/verify_credentials`](https://docs.joinmastodon.org/methods/accounts/#verify_credentials):
+/// the author's account, with its source (the bio and fields as typed).
 pub async fn verify_credentials(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("profile")
         .or_else(|_| auth.require("read:accounts"))?;
@@ -51,12 +53,15 @@ async fn render(data: &Data, a: DbActor) -> ApiResult<account::Account> {
     Ok(data.db.run(move |c| account::render(c, &state, &a)).await?)
 }
 
+/// [`GET /api/v1/accounts/:id`](https://docs.joinmastodon.org/methods/accounts/#get): a known
+/// account.
 pub async fn get(data: Data, _auth: MaybeAuth, id: Path<String>) -> ApiResult<HttpResponse> {
     let a = actor(&data, &id).await?;
     Ok(HttpResponse::Ok().json(render(&data, a).await?))
 }
 
-/// `GET /api/v1/accounts/lookup?acct=user` or `user@host` (WebFinger for unknown ones).
+/// [`GET /api/v1/accounts/lookup`](https://docs.joinmastodon.org/methods/accounts/#lookup): an
+/// account by `acct=user` or `user@host` (WebFinger for unknown ones).
 pub async fn lookup(data: Data, auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
     let acct = params.str("acct").unwrap_or_default();
     let acct = acct.trim().trim_start_matches('@');
@@ -80,6 +85,8 @@ pub async fn lookup(data: Data, auth: MaybeAuth, params: Params) -> ApiResult<Ht
     Ok(HttpResponse::Ok().json(render(&data, found).await?))
 }
 
+/// [`GET /api/v1/accounts/relationships`](https://docs.joinmastodon.org/methods/accounts/#relationships):
+/// how the author stands with each account `id[]`.
 pub async fn relationships(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
     auth.require("read:follows")?;
     let ids = params.ids("id").unwrap_or_default();
@@ -114,6 +121,8 @@ async fn remote(data: &Data, id: &str) -> ApiResult<DbActor> {
     Ok(a)
 }
 
+/// [`POST /api/v1/accounts/:id/follow`](https://docs.joinmastodon.org/methods/accounts/#follow):
+/// follows a remote account.
 pub async fn follow(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:follows")?;
     let a = remote(&data, &id).await?;
@@ -121,6 +130,8 @@ pub async fn follow(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpR
     relationship_of(&data, a).await
 }
 
+/// [`POST /api/v1/accounts/:id/unfollow`](https://docs.joinmastodon.org/methods/accounts/#unfollow):
+/// stops following a remote account.
 pub async fn unfollow(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:follows")?;
     let a = remote(&data, &id).await?;
@@ -128,6 +139,8 @@ pub async fn unfollow(data: Data, auth: Auth, id: Path<String>) -> ApiResult<Htt
     relationship_of(&data, a).await
 }
 
+/// [`POST /api/v1/accounts/:id/block`](https://docs.joinmastodon.org/methods/accounts/#block):
+/// blocks a remote account (its activities are refused, its comments hidden).
 pub async fn block(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:blocks")?;
     let a = remote(&data, &id).await?;
@@ -135,6 +148,8 @@ pub async fn block(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpRe
     relationship_of(&data, a).await
 }
 
+/// [`POST /api/v1/accounts/:id/unblock`](https://docs.joinmastodon.org/methods/accounts/#unblock):
+/// lifts a block on a remote account.
 pub async fn unblock(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:blocks")?;
     let a = remote(&data, &id).await?;
@@ -172,6 +187,8 @@ async fn follow_list(
     Ok(paging::respond(&data, &req, &accounts, &ids))
 }
 
+/// [`GET /api/v1/accounts/:id/followers`](https://docs.joinmastodon.org/methods/accounts/#followers):
+/// the author's followers (empty for other accounts).
 pub async fn followers_of(
     data: Data,
     _auth: MaybeAuth,
@@ -190,6 +207,8 @@ pub async fn followers_of(
     .await
 }
 
+/// [`GET /api/v1/accounts/:id/following`](https://docs.joinmastodon.org/methods/accounts/#following):
+/// the accounts the author follows (empty for other accounts).
 pub async fn following_of(
     data: Data,
     _auth: MaybeAuth,
@@ -208,7 +227,8 @@ pub async fn following_of(
     .await
 }
 
-/// `GET /api/v1/follow_requests`: who asks to follow the locked account.
+/// [`GET /api/v1/follow_requests`](https://docs.joinmastodon.org/methods/follow_requests/#get): who
+/// asks to follow the locked account.
 pub async fn follow_requests(
     data: Data,
     auth: Auth,
@@ -245,6 +265,8 @@ async fn answer_request(
     relationship_of(&data, a).await
 }
 
+/// [`POST /api/v1/follow_requests/:id/authorize`](https://docs.joinmastodon.org/methods/follow_requests/#accept):
+/// accepts a pending follow request.
 pub async fn authorize_request(
     data: Data,
     auth: Auth,
@@ -253,11 +275,13 @@ pub async fn authorize_request(
     answer_request(data, auth, id.into_inner(), true).await
 }
 
+/// [`POST /api/v1/follow_requests/:id/reject`](https://docs.joinmastodon.org/methods/follow_requests/#reject):
+/// refuses a pending follow request.
 pub async fn reject_request(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     answer_request(data, auth, id.into_inner(), false).await
 }
 
-/// `GET /api/v1/blocks`: the blocked accounts.
+/// [`GET /api/v1/blocks`](https://docs.joinmastodon.org/methods/blocks/#get): the blocked accounts.
 pub async fn blocked_accounts(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:blocks")?;
     let state = data.app_data().clone();
@@ -278,7 +302,8 @@ pub async fn blocked_accounts(data: Data, auth: Auth) -> ApiResult<HttpResponse>
     Ok(HttpResponse::Ok().json(accounts))
 }
 
-/// `GET /api/v1/domain_blocks`: the blocked domains.
+/// [`GET /api/v1/domain_blocks`](https://docs.joinmastodon.org/methods/domain_blocks/#get): the
+/// blocked domains.
 pub async fn domain_blocks(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:blocks")?;
     let domains: Vec<String> = data
@@ -293,6 +318,8 @@ pub async fn domain_blocks(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(domains))
 }
 
+/// [`POST /api/v1/domain_blocks`](https://docs.joinmastodon.org/methods/domain_blocks/#block):
+/// blocks a whole domain.
 pub async fn block_domain(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
     auth.require("write:blocks")?;
     let domain = params.str("domain").unwrap_or_default();
@@ -303,6 +330,8 @@ pub async fn block_domain(data: Data, auth: Auth, params: Params) -> ApiResult<H
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
+/// [`DELETE /api/v1/domain_blocks`](https://docs.joinmastodon.org/methods/domain_blocks/#unblock):
+/// lifts a domain block.
 pub async fn unblock_domain(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
     auth.require("write:blocks")?;
     let domain = params
@@ -314,8 +343,9 @@ pub async fn unblock_domain(data: Data, auth: Auth, params: Params) -> ApiResult
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
-/// `PATCH /api/v1/accounts/update_credentials`: display name, note, locked, fields
-/// (`fields_attributes[0][name]`… or JSON), avatar and header (multipart files).
+/// [`PATCH /api/v1/accounts/update_credentials`](https://docs.joinmastodon.org/methods/accounts/#update_credentials):
+/// display name, note, locked, fields (`fields_attributes[0][name]`… or JSON), avatar and header
+/// (multipart files).
 pub async fn update_credentials(
     data: Data,
     auth: Auth,

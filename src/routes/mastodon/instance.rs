@@ -68,6 +68,8 @@ async fn facts(data: &Data) -> ApiResult<Facts> {
         .await?)
 }
 
+/// [`GET /api/v1/instance`](https://docs.joinmastodon.org/methods/instance/#v1): the server's
+/// description and limits, in the older shape.
 pub async fn v1(data: Data) -> ApiResult<HttpResponse> {
     let f = facts(&data).await?;
     let s = &data.settings;
@@ -93,6 +95,8 @@ pub async fn v1(data: Data) -> ApiResult<HttpResponse> {
     })))
 }
 
+/// [`GET /api/v2/instance`](https://docs.joinmastodon.org/methods/instance/#v2): the server's
+/// description, limits and contact (the author).
 pub async fn v2(data: Data) -> ApiResult<HttpResponse> {
     let f = facts(&data).await?;
     let s = &data.settings;
@@ -117,7 +121,8 @@ pub async fn v2(data: Data) -> ApiResult<HttpResponse> {
     })))
 }
 
-/// `GET /api/v1/instance/peers`: the servers perch knows accounts on.
+/// [`GET /api/v1/instance/peers`](https://docs.joinmastodon.org/methods/instance/#peers): the
+/// servers perch knows accounts on.
 pub async fn peers(data: Data) -> ApiResult<HttpResponse> {
     let domains: Vec<String> = data
         .db
@@ -126,7 +131,8 @@ pub async fn peers(data: Data) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(domains))
 }
 
-/// `GET /api/v1/instance/extended_description`: the author's bio.
+/// [`GET /api/v1/instance/extended_description`](https://docs.joinmastodon.org/methods/instance/#extended_description):
+/// the author's bio.
 pub async fn extended_description(data: Data) -> HttpResponse {
     let profile = data.profile();
     HttpResponse::Ok().json(json!({

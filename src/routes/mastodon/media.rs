@@ -31,6 +31,9 @@ fn focus_param(params: &Params) -> ApiResult<Option<String>> {
     }
 }
 
+/// [`POST /api/v2/media`](https://docs.joinmastodon.org/methods/media/#v2) (and the older
+/// [`POST /api/v1/media`](https://docs.joinmastodon.org/methods/media/#v1)): uploads an image, with
+/// its description and focal point; it is ready at once.
 pub async fn upload(data: Data, auth: Auth, mut params: Params) -> ApiResult<HttpResponse> {
     auth.require("write:media")?;
     let file = params
@@ -55,12 +58,16 @@ async fn own(data: &Data, id: &str) -> ApiResult<DbMedia> {
         .ok_or_else(ApiError::not_found)
 }
 
+/// [`GET /api/v1/media/:id`](https://docs.joinmastodon.org/methods/media/#get): one of the author's
+/// uploads.
 pub async fn get(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:media")?;
     let m = own(&data, &id).await?;
     Ok(HttpResponse::Ok().json(media::render(data.app_data(), &m)))
 }
 
+/// [`PUT /api/v1/media/:id`](https://docs.joinmastodon.org/methods/media/#update): an upload's
+/// description or focal point.
 pub async fn update(
     data: Data,
     auth: Auth,

@@ -16,26 +16,56 @@ use crate::{
 use actix_web::HttpResponse;
 use serde_json::{json, Map, Value};
 
-/// An empty list.
+/// An empty list, for the methods perch has nothing for:
+/// [`GET /api/v1/instance/rules`](https://docs.joinmastodon.org/methods/instance/#rules),
+/// [`GET /api/v1/custom_emojis`](https://docs.joinmastodon.org/methods/custom_emojis/#get),
+/// [`GET /api/v1/trends/tags`](https://docs.joinmastodon.org/methods/trends/#tags)
+/// (and its old path `/api/v1/trends`),
+/// [`GET /api/v1/trends/statuses`](https://docs.joinmastodon.org/methods/trends/#statuses),
+/// [`GET /api/v1/trends/links`](https://docs.joinmastodon.org/methods/trends/#links),
+/// [`GET /api/v1/accounts/:id/featured_tags`](https://docs.joinmastodon.org/methods/accounts/#featured_tags),
+/// [`GET /api/v1/directory`](https://docs.joinmastodon.org/methods/directory/#get),
+/// [`GET /api/v1/instance/activity`](https://docs.joinmastodon.org/methods/instance/#activity).
 pub async fn empty() -> HttpResponse {
     HttpResponse::Ok().json(json!([]))
 }
 
-/// An empty object.
+/// An empty object:
+/// [`GET /api/v1/instance/translation_languages`](https://docs.joinmastodon.org/methods/instance/#translation_languages)
+/// (perch translates nothing).
 pub async fn empty_object() -> HttpResponse {
     HttpResponse::Ok().json(json!({}))
 }
 
-/// An empty list for the author only.
+/// An empty list for the author only, for the methods perch has nothing for:
+/// [`GET /api/v1/accounts/familiar_followers`](https://docs.joinmastodon.org/methods/accounts/#familiar_followers),
+/// [`GET /api/v1/accounts/:id/lists`](https://docs.joinmastodon.org/methods/accounts/#lists),
+/// [`GET /api/v1/notifications/requests`](https://docs.joinmastodon.org/methods/notifications/#get-requests),
+/// [`GET /api/v1/announcements`](https://docs.joinmastodon.org/methods/announcements/#get),
+/// [`GET /api/v1/lists`](https://docs.joinmastodon.org/methods/lists/#get),
+/// [`GET /api/v1/filters`](https://docs.joinmastodon.org/methods/filters/#get-v1),
+/// [`GET /api/v2/filters`](https://docs.joinmastodon.org/methods/filters/#get),
+/// [`GET /api/v1/bookmarks`](https://docs.joinmastodon.org/methods/bookmarks/#get),
+/// [`GET /api/v1/conversations`](https://docs.joinmastodon.org/methods/conversations/#get),
+/// [`GET /api/v1/mutes`](https://docs.joinmastodon.org/methods/mutes/#get),
+/// [`GET /api/v1/followed_tags`](https://docs.joinmastodon.org/methods/followed_tags/#get),
+/// [`GET /api/v1/featured_tags`](https://docs.joinmastodon.org/methods/featured_tags/#get),
+/// [`GET /api/v2/suggestions`](https://docs.joinmastodon.org/methods/suggestions/#v2),
+/// [`GET /api/v1/scheduled_statuses`](https://docs.joinmastodon.org/methods/scheduled_statuses/#get),
+/// [`GET /api/v1/endorsements`](https://docs.joinmastodon.org/methods/endorsements/#get).
 pub async fn empty_authed(_auth: Auth) -> HttpResponse {
     HttpResponse::Ok().json(json!([]))
 }
 
-/// A list or filter that does not exist (perch makes none).
+/// A list or filter that does not exist (perch makes none):
+/// [`GET /api/v1/lists/:id`](https://docs.joinmastodon.org/methods/lists/#get-one),
+/// [`GET /api/v2/filters/:id`](https://docs.joinmastodon.org/methods/filters/#get-one).
 pub async fn none_here(_auth: Auth) -> ApiResult<HttpResponse> {
     Err(ApiError::not_found())
 }
 
+/// [`GET /api/v1/preferences`](https://docs.joinmastodon.org/methods/preferences/#get): perch's
+/// fixed posting and reading defaults.
 pub async fn preferences(auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:accounts")?;
     Ok(HttpResponse::Ok().json(json!({
@@ -47,7 +77,8 @@ pub async fn preferences(auth: Auth) -> ApiResult<HttpResponse> {
     })))
 }
 
-/// The posts the author liked, newest like first.
+/// [`GET /api/v1/favourites`](https://docs.joinmastodon.org/methods/favourites/#get): the posts the
+/// author liked, newest like first.
 pub async fn favourites(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:favourites")?;
     let state = data.app_data().clone();
@@ -75,7 +106,8 @@ fn markers_json(rows: &[DbMarker]) -> Map<String, Value> {
         .collect()
 }
 
-/// `GET /api/v1/markers?timeline[]=home&timeline[]=notifications`.
+/// [`GET /api/v1/markers`](https://docs.joinmastodon.org/methods/markers/#get): where the author
+/// stopped reading (`timeline[]=home&timeline[]=notifications`).
 pub async fn markers(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
     auth.require("read:statuses")?;
     let wanted = params.list("timeline");
@@ -86,7 +118,8 @@ pub async fn markers(data: Data, auth: Auth, params: Params) -> ApiResult<HttpRe
     Ok(HttpResponse::Ok().json(markers_json(&rows)))
 }
 
-/// `POST /api/v1/markers` with `home[last_read_id]` and/or `notifications[last_read_id]`.
+/// [`POST /api/v1/markers`](https://docs.joinmastodon.org/methods/markers/#create): saves
+/// `home[last_read_id]` and/or `notifications[last_read_id]`.
 pub async fn save_markers(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
     auth.require("write:statuses")?;
     let mut given = Vec::new();

@@ -37,6 +37,8 @@ async fn page_of(data: &Data, params: &Params) -> ApiResult<(Vec<i64>, Vec<Value
         .await?)
 }
 
+/// [`GET /api/v1/notifications`](https://docs.joinmastodon.org/methods/notifications/#get): a page
+/// of notifications, with `types[]` / `exclude_types[]`.
 pub async fn list(
     data: Data,
     auth: Auth,
@@ -48,8 +50,9 @@ pub async fn list(
     Ok(paging::respond(&data, &req, &items, &ids))
 }
 
-/// `GET /api/v2/notifications` (Mastodon 4.3's grouped notifications, which apps use when
-/// the server says it is 4.3): every notification is a group of its own.
+/// [`GET /api/v2/notifications`](https://docs.joinmastodon.org/methods/grouped_notifications/#get-grouped)
+/// (Mastodon 4.3's grouped notifications, which apps use when the server says it is 4.3): every
+/// notification is a group of its own.
 pub async fn grouped(
     data: Data,
     auth: Auth,
@@ -84,7 +87,8 @@ pub async fn grouped(
     Ok(paging::respond(&data, &req, &body, &ids))
 }
 
-/// `GET /api/v2/notifications/policy`: perch filters nothing out of notifications.
+/// [`GET /api/v2/notifications/policy`](https://docs.joinmastodon.org/methods/notifications/#get-policy)
+/// (and its v1 path): perch filters nothing out of notifications.
 pub async fn policy(auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:notifications")?;
     Ok(HttpResponse::Ok().json(json!({
@@ -101,6 +105,8 @@ fn parse(id: &str) -> ApiResult<i64> {
     id.parse().map_err(|_| ApiError::not_found())
 }
 
+/// [`GET /api/v1/notifications/:id`](https://docs.joinmastodon.org/methods/notifications/#get-one):
+/// one notification.
 pub async fn get(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("read:notifications")?;
     let id = parse(&id)?;
@@ -122,17 +128,24 @@ async fn dismiss_where(data: &Data, id: Option<i64>) -> ApiResult<HttpResponse> 
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
+/// [`POST /api/v1/notifications/:id/dismiss`](https://docs.joinmastodon.org/methods/notifications/#dismiss):
+/// dismisses one notification.
 pub async fn dismiss(data: Data, auth: Auth, id: Path<String>) -> ApiResult<HttpResponse> {
     auth.require("write:notifications")?;
     dismiss_where(&data, Some(parse(&id)?)).await
 }
 
+/// [`POST /api/v1/notifications/clear`](https://docs.joinmastodon.org/methods/notifications/#clear):
+/// dismisses every notification.
 pub async fn clear(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("write:notifications")?;
     dismiss_where(&data, None).await
 }
 
-/// `GET /api/v1/notifications/unread_count` (what Mastodon 4.3 apps poll).
+/// [`GET /api/v1/notifications/unread_count`](https://docs.joinmastodon.org/methods/notifications/#unread-count)
+/// and
+/// [`GET /api/v2/notifications/unread_count`](https://docs.joinmastodon.org/methods/grouped_notifications/#unread-group-count)
+/// (what Mastodon 4.3 apps poll): how many notifications are unread; each is a group.
 pub async fn unread_count(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     auth.require("read:notifications")?;
     let count = data.db.run(queries::notifications::unread).await?;

@@ -11,6 +11,8 @@ use crate::{services::resolve, state::Data};
 use actix_web::HttpResponse;
 use serde_json::json;
 
+/// [`GET /api/v2/search`](https://docs.joinmastodon.org/methods/search/#v2): accounts, statuses and
+/// hashtags for `q` (from other servers too with `resolve=true`).
 pub async fn v2(data: Data, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
     auth.require("read:search")?;
     let q = params.str("q").unwrap_or_default().trim().to_owned();

@@ -40,7 +40,8 @@ async fn answer(
     Ok(paging::respond(data, req, &statuses, &ids))
 }
 
-/// [`GET /api/v1/timelines/home`](https://docs.joinmastodon.org/methods/timelines/#home)
+/// [`GET /api/v1/timelines/home`](https://docs.joinmastodon.org/methods/timelines/#home): the
+/// author's posts and those of the accounts they follow.
 pub async fn home(
     data: Data,
     auth: Auth,
@@ -52,7 +53,8 @@ pub async fn home(
     answer(&data, &req, page, Timeline::Home).await
 }
 
-/// [`GET /api/v1/timelines/public`](https://docs.joinmastodon.org/methods/timelines/#public)
+/// [`GET /api/v1/timelines/public`](https://docs.joinmastodon.org/methods/timelines/#public):
+/// public posts, the author's (or with `remote=true`, those of others perch has).
 pub async fn public(
     data: Data,
     _auth: MaybeAuth,
@@ -67,7 +69,8 @@ pub async fn public(
     answer(&data, &req, page, timeline).await
 }
 
-/// [`GET /api/v1/timelines/tag/:hashtag`](https://docs.joinmastodon.org/methods/timelines/#tag)
+/// [`GET /api/v1/timelines/tag/:hashtag`](https://docs.joinmastodon.org/methods/timelines/#tag):
+/// the public posts with a hashtag.
 pub async fn tag(
     data: Data,
     _auth: MaybeAuth,
@@ -80,8 +83,8 @@ pub async fn tag(
     answer(&data, &req, page, Timeline::Tag(name)).await
 }
 
-/// [`GET /api/v1/accounts/:id/statuses`](https://docs.joinmastodon.org/methods/accounts/#statuses)
-/// (`exclude_replies`, `only_media`, `pinned`).
+/// [`GET /api/v1/accounts/:id/statuses`](https://docs.joinmastodon.org/methods/accounts/#statuses):
+/// an account's statuses (`exclude_replies`, `only_media`, `pinned`).
 pub async fn of_account(
     data: Data,
     auth: MaybeAuth,

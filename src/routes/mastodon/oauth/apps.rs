@@ -12,6 +12,8 @@ use crate::{
 use actix_web::HttpResponse;
 use serde_json::json;
 
+/// [`POST /api/v1/apps`](https://docs.joinmastodon.org/methods/apps/#create): registers an app and
+/// answers with its client id and secret.
 pub async fn create(
     data: Data,
     req: actix_web::HttpRequest,
@@ -83,6 +85,8 @@ pub fn application(app: &DbApp) -> serde_json::Value {
     })
 }
 
+/// [`GET /api/v1/apps/verify_credentials`](https://docs.joinmastodon.org/methods/apps/#verify_credentials):
+/// the app the token was granted to (perch itself for a `perch token create` token).
 pub async fn verify_credentials(data: Data, auth: Auth) -> ApiResult<HttpResponse> {
     let app_id = auth.token.app_id;
     let app = match app_id {

@@ -9,8 +9,9 @@ pub mod token;
 /// The redirect URI that means "show the code on the page".
 pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
 
-/// `/.well-known/oauth-authorization-server` (RFC 8414), as Mastodon 4.3 publishes it. Clients
-/// read `grant_types_supported` before trying the password grant.
+/// [`GET /.well-known/oauth-authorization-server`](https://docs.joinmastodon.org/methods/oauth/#authorization-server-metadata):
+/// the OAuth server's metadata (RFC 8414), as Mastodon 4.3 publishes it. Clients read
+/// `grant_types_supported` before trying the password grant.
 pub async fn metadata(data: crate::state::Data) -> actix_web::HttpResponse {
     let base = data.urls.base();
     let scopes: Vec<&str> = crate::domain::scopes::ALL.to_vec();

@@ -46,6 +46,8 @@ fn client_credentials(req: &HttpRequest, params: &Params) -> (String, String) {
     })
 }
 
+/// [`POST /oauth/token`](https://docs.joinmastodon.org/methods/oauth/#token): an access token for
+/// an authorization code, the author's password, or the app's own credentials.
 pub async fn token(data: Data, req: HttpRequest, params: Params) -> ApiResult<HttpResponse> {
     let (client_id, client_secret) = client_credentials(&req, &params);
     let app = data
@@ -169,6 +171,8 @@ async fn redeem_code(
     Ok(Ok(Scopes::parse(&code.scopes)?))
 }
 
+/// [`POST /oauth/revoke`](https://docs.joinmastodon.org/methods/oauth/#revoke): revokes a token the
+/// app holds.
 pub async fn revoke(data: Data, req: HttpRequest, params: Params) -> ApiResult<HttpResponse> {
     let (client_id, client_secret) = client_credentials(&req, &params);
     let token_hash = hash(&params.str("token").unwrap_or_default());
