@@ -3,9 +3,7 @@
 //! blocked; the actor document, WebFinger, NodeInfo and the web pages stay public. perch
 //! signs its own fetches, so two perch servers still talk.
 
-use crate::support::{
-    eventually, get_json, http, remote::Remote, spawn_app, spawn_app_with, TestApp,
-};
+use crate::support::{eventually, get_json, remote::Remote, spawn_app, spawn_app_with, TestApp};
 use chrono::{Duration, Utc};
 use perch::{
     apub::signatures::RequestSigner,
@@ -48,15 +46,10 @@ async fn unsigned_gets_of_objects_and_collections_get_401_and_discovery_stays_pu
         format!("/.well-known/webfinger?resource=acct:{}", app.handle()),
         "/.well-known/nodeinfo".to_owned(),
     ] {
-        let res = http().get(app.url(&path)).send().await.unwrap();
+        let res = app.get(&path).await;
         assert_eq!(res.status(), 200, "{path}");
     }
-    let page = http()
-        .get(&post)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_as(&post, "text/html").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("signed readers only"));
 }

@@ -38,22 +38,14 @@ async fn webfinger_finds_the_author_by_handle_and_by_actor_url() {
             .unwrap();
         assert_eq!(res.status(), 404, "{unknown}");
     }
-    let res = http()
-        .get(app.url("/.well-known/webfinger"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get("/.well-known/webfinger").await;
     assert_eq!(res.status(), 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn host_meta_and_nodeinfo_describe_the_server() {
     let app = spawn_app().await;
-    let xrd = http()
-        .get(app.url("/.well-known/host-meta"))
-        .send()
-        .await
-        .unwrap();
+    let xrd = app.get("/.well-known/host-meta").await;
     assert_eq!(
         xrd.headers()["content-type"],
         "application/xrd+xml; charset=utf-8"
@@ -67,14 +59,7 @@ async fn host_meta_and_nodeinfo_describe_the_server() {
         "{text}"
     );
 
-    let links: Value = http()
-        .get(app.url("/.well-known/nodeinfo"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let links = app.get_json("/.well-known/nodeinfo").await;
     let hrefs: Vec<&str> = links["links"]
         .as_array()
         .unwrap()
@@ -91,14 +76,7 @@ async fn host_meta_and_nodeinfo_describe_the_server() {
     .await
     .unwrap();
     for version in ["2.0", "2.1"] {
-        let info: Value = http()
-            .get(app.url(&format!("/nodeinfo/{version}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let info = app.get_json(&format!("/nodeinfo/{version}")).await;
         assert_eq!(info["version"], version);
         assert_eq!(info["software"]["name"], "perch");
         assert_eq!(info["software"]["version"], env!("CARGO_PKG_VERSION"));
@@ -121,12 +99,7 @@ async fn the_actor_document_has_what_mastodon_reads() {
         "application/activity+json",
         "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
     ] {
-        let res = http()
-            .get(app.actor_url())
-            .header("accept", accept)
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_as(&app.actor_url(), accept).await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"].to_str().unwrap(), accept);
         let p: Value = res.json().await.unwrap();
@@ -152,7 +125,7 @@ async fn the_actor_document_has_what_mastodon_reads() {
             .unwrap()
             .starts_with("-----BEGIN PUBLIC KEY-----"));
     }
-    let missing = http().get(app.url("/users/nobody")).send().await.unwrap();
+    let missing = app.get("/users/nobody").await;
     assert_eq!(missing.status(), 404);
 }
 
@@ -171,28 +144,14 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
     )
     .await
     .unwrap();
-    let outbox: Value = http()
-        .get(app.url("/users/me/outbox"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let outbox = app.get_json("/users/me/outbox").await;
     assert_eq!(outbox["type"], "OrderedCollection");
     assert_eq!(
         outbox["totalItems"], 2,
         "followers-only posts stay out of the outbox"
     );
     let first = outbox["first"].as_str().unwrap();
-    let page: Value = http()
-        .get(first)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = app.get_json(first).await;
     assert_eq!(page["type"], "OrderedCollectionPage");
     assert_eq!(page["partOf"], app.url("/users/me/outbox"));
     let items = page["orderedItems"].as_array().unwrap();
@@ -204,12 +163,12 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
     );
     // Each object and activity answers at its own URL (a post's, to ActivityPub clients:
     // browsers get its page).
-    let note: Value = http()
-        .get(items[0]["object"]["id"].as_str().unwrap())
-        .header("Accept", "application/activity+json")
-        .send()
+    let note: Value = app
+        .get_as(
+            items[0]["object"]["id"].as_str().unwrap(),
+            "application/activity+json",
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -218,31 +177,13 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
         note["to"][0],
         "https://www.w3.org/ns/activitystreams#Public"
     );
-    let create: Value = http()
-        .get(items[0]["id"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let create = app.get_json(items[0]["id"].as_str().unwrap()).await;
     assert_eq!(create["object"]["id"], note["id"]);
 
-    let followers: Value = http()
-        .get(app.url("/users/me/followers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let followers = app.get_json("/users/me/followers").await;
     assert_eq!(followers["type"], "OrderedCollection");
     assert_eq!(followers["totalItems"], 0);
-    let bad = http()
-        .get(app.url("/users/me/outbox?page=0"))
-        .send()
-        .await
-        .unwrap();
+    let bad = app.get("/users/me/outbox?page=0").await;
     assert_eq!(bad.status(), 400);
 }
 
@@ -250,12 +191,7 @@ async fn outbox_and_followers_are_paged_ordered_collections() {
 async fn the_home_page_answers_for_people() {
     let app = spawn_app().await;
     for path in ["/", "/@me"] {
-        let res = http()
-            .get(app.url(path))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_as(path, "text/html").await;
         assert_eq!(res.status(), 200, "{path}");
         assert!(res.text().await.unwrap().contains("@me@localhost"));
     }
@@ -264,14 +200,11 @@ async fn the_home_page_answers_for_people() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_at_the_actor_url_is_sent_to_the_profile_page() {
     let app = spawn_app().await;
-    let res = http()
-        .get(app.actor_url())
-        .header("accept", "text/html,application/xhtml+xml")
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .get_as(&app.actor_url(), "text/html,application/xhtml+xml")
+        .await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], app.url("/@me"));
-    let res = http().get(app.actor_url()).send().await.unwrap();
+    let res = app.get(&app.actor_url()).await;
     assert_eq!(res.status(), 200, "no Accept header: the actor document");
 }

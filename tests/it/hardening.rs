@@ -135,12 +135,9 @@ async fn script_in_the_authors_markdown_does_not_reach_the_page() {
     let article = publish::article(&app.app.data(), markdown, Visibility::Public)
         .await
         .unwrap();
-    let page = crate::support::http()
-        .get(&article.post.ap_id)
-        .header("accept", "text/html")
-        .send()
+    let page = app
+        .get_as(&article.post.ap_id, "text/html")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -1,7 +1,7 @@
 //! Image uploads on a running instance: metadata gone from what is served, the serving
 //! headers, refusals with clear messages, strict file names, attaching to a post.
 
-use crate::support::{http, spawn_app, spawn_app_with};
+use crate::support::{spawn_app, spawn_app_with};
 use image::{codecs::jpeg::JpegEncoder, ExtendedColorType, ImageEncoder};
 use perch::{
     db::queries::media as media_rows,
@@ -54,11 +54,7 @@ async fn an_uploaded_jpeg_is_served_without_its_exif() {
     let file = row.file_name.clone().unwrap();
     assert_eq!(file, format!("{}.jpg", row.public_id));
 
-    let res = http()
-        .get(app.url(&format!("/media/{file}")))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&format!("/media/{file}")).await;
     assert_eq!(res.status(), 200);
     let header = |name: &str| {
         res.headers()
@@ -111,7 +107,7 @@ async fn uploads_attach_to_a_post_in_order_and_describe_themselves() {
     assert_eq!(json["name"], "second");
     assert_eq!(json["width"], 32);
     let url = json["url"].as_str().unwrap().to_owned();
-    assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
+    assert_eq!(app.get(&url).await.status(), 200);
     assert_eq!(
         perch::media::to_attachment(&state.urls, &attached[1])["name"],
         serde_json::Value::Null

@@ -1,9 +1,7 @@
 //! Notes and articles as followers' servers see them: Markdown articles, mentions and
 //! hashtags, visibility, edits and deletes.
 
-use crate::support::{
-    eventually, following, get_json, http, seed, spawn_app, spawn_app_with, TestApp,
-};
+use crate::support::{eventually, following, get_json, seed, spawn_app, spawn_app_with, TestApp};
 use perch::{
     db::{
         models::*,
@@ -286,14 +284,7 @@ async fn a_photo_reaches_the_follower_with_its_alt_text_and_without_its_exif() {
     assert_eq!(media[0].media_type, "image/jpeg");
     let url = media[0].remote_url.clone().unwrap();
     assert!(url.starts_with(&a.url("/media/")), "{url}");
-    let bytes = http()
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = a.get(&url).await.bytes().await.unwrap();
     assert!(
         !bytes.windows(4).any(|w| w == b"Exif"),
         "EXIF is gone from what is served"

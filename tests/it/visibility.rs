@@ -146,7 +146,7 @@ async fn every_surface_shows_each_reader_exactly_what_the_one_rule_allows() {
     // The web: the home page, the archive, each post's page (with its comments), the feeds.
     let mut seen = BTreeSet::new();
     for path in ["/", "/archive", "/feed.atom", "/feed.json"] {
-        let (status, body) = text_of(http().get(app.url(path)).send().await.unwrap()).await;
+        let (status, body) = text_of(app.get(path).await).await;
         assert_eq!(status, 200, "{path}");
         let found = words(&body);
         assert!(
@@ -158,12 +158,7 @@ async fn every_surface_shows_each_reader_exactly_what_the_one_rule_allows() {
     assert_eq!(seen, only_posts(&anonymous), "the web lists");
     let mut seen = BTreeSet::new();
     for post in &posts {
-        let res = http()
-            .get(&post.ap_id)
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_as(&post.ap_id, "text/html").await;
         let (status, body) = text_of(res).await;
         if status == 200 {
             seen.extend(words(&body));

@@ -105,12 +105,7 @@ async fn home_archive_and_post_pages_show_what_is_public_and_nothing_else() {
     assert!(page.contains("<time datetime=\""));
 
     // Content negotiation: the same URL gives ActivityPub clients JSON.
-    let res = http()
-        .get(ap_id)
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(ap_id, "application/activity+json").await;
     assert_eq!(res.status(), 200);
     assert!(header(res.headers(), "content-type").starts_with("application/activity+json"));
     let json: serde_json::Value = res.json().await.unwrap();
@@ -122,12 +117,9 @@ async fn home_archive_and_post_pages_show_what_is_public_and_nothing_else() {
     assert_eq!(status, 404);
     assert_secure_html(&headers);
     assert!(body.contains("Not found") && !body.contains(SECRET));
-    let res = http()
-        .get(&private.post.ap_id)
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .get_as(&private.post.ap_id, "application/activity+json")
+        .await;
     assert_eq!(res.status(), 404);
 
     // Unknown addresses are HTML 404 pages too.
@@ -143,7 +135,7 @@ async fn the_atom_and_json_feeds_parse_and_carry_the_public_posts() {
     let app = spawn_app().await;
     let (article, note, unlisted, private) = publish_seed(&app).await;
 
-    let res = http().get(app.url("/feed.atom")).send().await.unwrap();
+    let res = app.get("/feed.atom").await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         header(res.headers(), "content-type"),
@@ -185,7 +177,7 @@ async fn the_atom_and_json_feeds_parse_and_carry_the_public_posts() {
         "{note_title}"
     );
 
-    let res = http().get(app.url("/feed.json")).send().await.unwrap();
+    let res = app.get("/feed.json").await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         header(res.headers(), "content-type"),
@@ -295,11 +287,7 @@ async fn the_profile_page_links_the_authors_other_pages_with_rel_me() {
     assert!(page.contains(r#"<a rel="me" href="https://mastodon.example/@me">"#));
     assert!(page.contains(r#"<meta property="og:type" content="profile">"#));
 
-    let res = http()
-        .get(app.url("/static/style.css"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get("/static/style.css").await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         header(res.headers(), "content-type"),
@@ -352,12 +340,9 @@ async fn every_html_page_carries_the_security_headers_once_and_other_answers_nos
         );
         assert_eq!(header(&headers, "x-frame-options"), "", "{url}");
     }
-    let res = http()
-        .get(app.actor_url())
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .get_as(&app.actor_url(), "application/activity+json")
+        .await;
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert!(res.headers().get("content-security-policy").is_none());
 }

@@ -33,6 +33,31 @@ impl TestApp {
     pub fn actor_url(&self) -> String {
         self.app.state().urls.actor().to_string()
     }
+    /// GETs `target` (a path on this instance, or a full URL such as an object's id) with
+    /// [`http`]'s client: no Accept header, redirects not followed.
+    pub async fn get(&self, target: &str) -> reqwest::Response {
+        self.get_accepting(target, None).await
+    }
+    /// [`TestApp::get`] with `Accept: accept`.
+    pub async fn get_as(&self, target: &str, accept: &str) -> reqwest::Response {
+        self.get_accepting(target, Some(accept)).await
+    }
+    /// [`TestApp::get`], and the body read as JSON (whatever the status).
+    pub async fn get_json(&self, target: &str) -> serde_json::Value {
+        self.get(target).await.json().await.unwrap()
+    }
+    async fn get_accepting(&self, target: &str, accept: Option<&str>) -> reqwest::Response {
+        let url = if target.starts_with('/') {
+            self.url(target)
+        } else {
+            target.to_owned()
+        };
+        let mut req = http().get(url);
+        if let Some(accept) = accept {
+            req = req.header("accept", accept);
+        }
+        req.send().await.unwrap()
+    }
     /// Runs a query on this instance's database.
     pub async fn query<T, F>(&self, f: F) -> T
     where
