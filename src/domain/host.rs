@@ -1,15 +1,16 @@
 //! `Host`: "the server a URL belongs to", answered once — for checking that an object and its
-//! author are on one server, for the `Host` header a signature covers, and for the key the
-//! delivery queue counts a dead server by.
+//! author are on one server, for the key the delivery queue counts a dead server by, for
+//! block lists and for the signature format each server gets.
 
 use std::fmt;
 
-/// A URL's server: its host, lowercased and without a trailing dot, and its port when it is not the scheme's default, as
-/// an HTTP `Host` header carries them (`example.com`, `localhost:8080`, `[::1]:3000`).
+/// A URL's server as `host[:port]`: its host lowercased and without the DNS root's trailing
+/// dot, and its port when it is not the scheme's default (`example.com`, `localhost:8080`,
+/// `[::1]:3000`). (The `Host` header a signature covers is the URL's authority as written:
+/// `apub::signatures::signer`.)
 ///
-/// Two URLs are on the same server when their `Host`s are equal. The scheme is not part of it:
-/// `http://a.example` and `https://a.example` are one server (production ids are all https),
-/// while `a.example:8443` and `a.example` are two, and so are two ports of one machine.
+/// `a.example:8443` and `a.example` are two servers, and so are two ports of one machine;
+/// [`Host::same`] also tells `http://a.example` (port 80) from `https://a.example` (443).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Host(String);
 
@@ -33,17 +34,20 @@ impl Host {
         url::Url::parse(s).ok().as_ref().and_then(Host::of)
     }
 
-    /// Whether `a` and `b` are on one server (both must have a host).
+    /// Whether `a` and `b` are on one server, so that one may speak for the other: one
+    /// [`Host`], and the same port once the scheme's default is filled in (both must have a
+    /// host).
     pub fn same(a: &url::Url, b: &url::Url) -> bool {
         matches!((Host::of(a), Host::of(b)), (Some(x), Some(y)) if x == y)
+            && a.port_or_known_default() == b.port_or_known_default()
     }
 
-    /// `host[:port]` of `url`, as the `Host` header carries it ("" when it has no host).
+    /// `host[:port]` of `url` ("" when it has no host).
     pub fn name_of(url: &url::Url) -> String {
         Host::of(url).map(String::from).unwrap_or_default()
     }
 
-    /// `host[:port]`, as the `Host` header carries it.
+    /// `host[:port]`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -104,6 +108,14 @@ mod tests {
         let c = url::Url::parse("http://localhost:3001/notes/1").expect("url");
         assert!(!Host::same(&a, &b));
         assert!(Host::same(&a, &c));
+        let plain = url::Url::parse("http://a.example/users/a").expect("url");
+        let tls = url::Url::parse("https://A.example./notes/1").expect("url");
+        let tls_too = url::Url::parse("https://a.example/users/a").expect("url");
+        assert!(!Host::same(&plain, &tls), "port 80 is not port 443");
+        assert!(
+            Host::same(&tls, &tls_too),
+            "case and the root's dot do not matter"
+        );
         assert!(Host::of(&a).expect("host").is("Localhost:3001"));
     }
 }
