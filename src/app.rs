@@ -63,6 +63,7 @@ impl Instance {
             &user_agent,
             settings.federation.proxy_url().as_ref(),
         )?;
+        let metrics = crate::metrics::Metrics::new();
         let state = AppState {
             settings: settings.clone(),
             db,
@@ -80,6 +81,7 @@ impl Instance {
                 settings.federation.inbox_rate_per_address_per_minute,
                 Duration::from_secs(60),
             )),
+            metrics: metrics.clone(),
         };
         let config = FederationConfig::builder()
             .domain(settings.server.domain.clone())
@@ -89,6 +91,7 @@ impl Instance {
                 http.clone(),
                 state.local.signer.clone(),
                 settings.federation.debug,
+                metrics,
             ))
             .url_verifier(Box::new(crate::apub::url_verifier::BlockedHosts {
                 db: state.db.clone(),
@@ -117,7 +120,10 @@ impl Instance {
 pub struct RunningApp {
     pub instance: Instance,
     pub port: u16,
-    server: ServerHandle,
+    /// The port of the `metrics.listen` listener, when there is one.
+    pub metrics_port: Option<u16>,
+    /// The public listener, then the metrics listener if there is one.
+    servers: Vec<ServerHandle>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -137,7 +143,9 @@ impl RunningApp {
     /// Stops accepting requests and stops the worker; queued deliveries stay queued.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        self.server.stop(false).await;
+        for server in &self.servers {
+            server.stop(false).await;
+        }
         for t in self.tasks {
             t.abort();
             let _ = t.await;
@@ -156,10 +164,20 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
+    let metrics_listener = match settings.metrics.listen_addr() {
+        Some(addr) => Some(TcpListener::bind(addr)?),
+        None => None,
+    };
+    let metrics_port = match &metrics_listener {
+        Some(l) => Some(l.local_addr()?.port()),
+        None => None,
+    };
     let instance = Instance::open(settings).await?;
     let config = instance.config.clone();
+    let metrics = web::Data::new(instance.state().metrics.clone());
     let server = HttpServer::new(move || {
         App::new()
+            .app_data(metrics.clone())
             .wrap(FederationMiddleware::new(config.clone()))
             // `/oauth/authorize/` (toot) and `/api/v1/instance/` (Mastodon.py) are the same
             // routes without the slash, as on Mastodon.
@@ -171,6 +189,7 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
             .wrap(actix_web::middleware::from_fn(
                 routes::headers::security_headers,
             ))
+            .wrap(actix_web::middleware::from_fn(routes::ops::count_requests))
             .app_data(web::JsonConfig::default().limit(routes::federation::INBOX_BODY_LIMIT))
             .configure(routes::configure)
     })
@@ -179,12 +198,38 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
     .listen(listener)?
     .run();
     let handle = server.handle();
+    let private = match metrics_listener {
+        Some(listener) => {
+            let config = instance.config.clone();
+            let server = HttpServer::new(move || {
+                App::new()
+                    .wrap(FederationMiddleware::new(config.clone()))
+                    .configure(routes::ops::configure_private)
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)?
+            .run();
+            Some(server)
+        }
+        None => None,
+    };
     let (stop, stop_rx) = watch::channel(false);
     let server_task = tokio::spawn(async move {
         if let Err(e) = server.await {
             tracing::error!(error = %e, "http server failed");
         }
     });
+    let mut servers = vec![handle];
+    let mut tasks = vec![server_task];
+    if let Some(server) = private {
+        servers.push(server.handle());
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = server.await {
+                tracing::error!(error = %e, "metrics listener failed");
+            }
+        }));
+    }
     // No worker of ours is running yet: whatever a crashed one held is free again.
     instance
         .state()
@@ -199,12 +244,14 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
         instance.state().clone(),
         stop_rx,
     ));
+    tasks.extend([worker_task, sweeper_task]);
     Ok(RunningApp {
         instance,
         port,
-        server: handle,
+        metrics_port,
+        servers,
         stop,
-        tasks: vec![server_task, worker_task, sweeper_task],
+        tasks,
     })
 }
 
@@ -221,6 +268,10 @@ pub async fn run(settings: Settings) -> Result<()> {
         app.port,
         db_path.display(),
     );
+    if let (Some(port), Some(addr)) = (app.metrics_port, app.state().settings.metrics.listen_addr())
+    {
+        tracing::info!("metrics and health on http://{}:{port}/metrics", addr.ip());
+    }
     shutdown_signal().await;
     tracing::info!("shutting down; queued deliveries stay queued");
     app.stop().await;

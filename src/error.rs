@@ -75,6 +75,29 @@ impl Error {
         Error::Internal(e.into())
     }
 
+    /// A short fixed word for what went wrong, for metrics and logs (never the message).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Error::NotFound => "not_found",
+            Error::Gone => "gone",
+            Error::BadRequest(_) | Error::Import { .. } | Error::Json(_) => "bad_request",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::PayloadTooLarge(_) => "too_large",
+            Error::Unprocessable(_) => "unprocessable",
+            Error::TooManyRequests(_) => "rate_limited",
+            Error::Unavailable(_) => "unavailable",
+            Error::Federation(_) | Error::Http(_) => "remote",
+            Error::Database(_)
+            | Error::Pool(_)
+            | Error::Migration(_)
+            | Error::Key(_)
+            | Error::Config(_)
+            | Error::Io(_)
+            | Error::Internal(_) => "internal",
+        }
+    }
+
     /// Seconds the client should wait before trying again (for `Retry-After`).
     pub fn retry_after(&self) -> Option<u64> {
         match self {

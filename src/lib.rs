@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod media;
+pub mod metrics;
 pub mod net;
 pub mod ratelimit;
 pub mod routes;

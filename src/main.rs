@@ -1,4 +1,5 @@
-//! The `perch` binary: logging, the runtime and the exit code. The commands are in `cli`.
+//! The `perch` binary: the runtime and the exit code. The commands (and logging, which their
+//! settings shape) are in `cli`.
 
 mod cli;
 
@@ -6,13 +7,6 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .init();
     let cli = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -25,6 +25,8 @@ pub struct AppState {
     /// Inbox POSTs per client address, before verification
     /// (`federation.inbox_rate_per_address_per_minute`).
     pub inbox_address_limit: Arc<Limiter>,
+    /// What `GET /metrics` reports.
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// The one local actor, loaded once at start.

@@ -9,20 +9,31 @@
 use crate::{
     apub::signatures::{off_thread, RequestSigner},
     error::Error,
+    metrics::Metrics,
 };
 use chrono::Utc;
 use reqwest_middleware::{ClientWithMiddleware, Middleware, Next};
 
 /// The federation client: perch's guarded client, with GETs signed.
-pub fn client(http: reqwest::Client, signer: RequestSigner, debug: bool) -> ClientWithMiddleware {
+pub fn client(
+    http: reqwest::Client,
+    signer: RequestSigner,
+    debug: bool,
+    metrics: Metrics,
+) -> ClientWithMiddleware {
     reqwest_middleware::ClientBuilder::new(http)
-        .with(SignGets { signer, debug })
+        .with(SignGets {
+            signer,
+            debug,
+            metrics,
+        })
         .build()
 }
 
 struct SignGets {
     signer: RequestSigner,
     debug: bool,
+    metrics: Metrics,
 }
 
 #[async_trait::async_trait]
@@ -50,8 +61,20 @@ impl Middleware for SignGets {
                 req.headers_mut().insert(name, value);
             }
         }
-        let res = next.run(req, extensions).await?;
+        let res = match next.run(req, extensions).await {
+            Ok(res) => res,
+            Err(e) => {
+                self.metrics.fetch("error");
+                return Err(e);
+            }
+        };
         let status = res.status();
+        self.metrics.fetch(match status.as_u16() {
+            200..=299 => "ok",
+            404 | 410 => "gone",
+            429 | 500..=599 => "unavailable",
+            _ => "refused",
+        });
         if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
             // Its body is an error page, not an object; and the caller may want to say
             // "try again later" rather than "no such thing".

@@ -41,6 +41,14 @@ macro_rules! inbox_activities {
                 })
             }
 
+            /// The name of an activity type perch reads, or `other` (for metrics: a fixed set).
+            fn label(kind: &str) -> &'static str {
+                match kind {
+                    $($kind => $kind,)*
+                    _ => "other",
+                }
+            }
+
             fn kind(&self) -> &str {
                 match self {
                     $(InboxActivity::$variant(_) => $kind,)*
@@ -132,6 +140,24 @@ pub async fn receive(
     body: &[u8],
     data: &Data,
 ) -> Result<()> {
+    // Until the body is read as JSON, its type is not known.
+    let mut kind = "unread";
+    let result = receive_checked(request, client, body, data, &mut kind).await;
+    let outcome = match &result {
+        Ok(()) => "accepted",
+        Err(e) => e.label(),
+    };
+    data.metrics.inbox(kind, outcome);
+    result
+}
+
+async fn receive_checked(
+    request: IncomingRequest,
+    client: &str,
+    body: &[u8],
+    data: &Data,
+    kind: &mut &'static str,
+) -> Result<()> {
     crate::apub::throttle::before_verification(client, data)?;
     let signature = IncomingSignature::read(
         &request,
@@ -144,6 +170,7 @@ pub async fn receive(
 
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| Error::BadRequest(format!("body is not JSON: {e}")))?;
+    *kind = InboxActivity::label(value.get("type").and_then(Value::as_str).unwrap_or(""));
     let id = value.get("id").and_then(protocol::id_of);
     let actor_id = value.get("actor").and_then(protocol::id_of);
     let (Some(id), Some(actor_id)) = (id, actor_id) else {

@@ -13,7 +13,7 @@ mod token;
 use clap::{Parser, Subcommand};
 use perch::{
     app::{self, Instance},
-    config::Settings,
+    config::{LogFormat, Settings},
     delivery::worker,
     error::Result,
 };
@@ -115,6 +115,7 @@ enum Command {
 /// Runs the command (`serve` when none is given) with the settings it names.
 pub async fn run(cli: Cli) -> Result<()> {
     let settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
+    logging(settings.log.format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => app::run(settings).await,
         Command::Init => setup::init(settings).await,
@@ -141,6 +142,21 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => maintenance::backup(&settings, file),
         Command::Check => maintenance::check(&settings),
         Command::Deliveries => deliveries::show(settings).await,
+    }
+}
+
+/// Log lines on stderr, as `log.format` says; which ones, as `RUST_LOG` says.
+fn logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let lines = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => lines.json().init(),
+        LogFormat::Text => lines
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Settings {
     pub api: Api,
     pub retention: Retention,
     pub web: Web,
+    pub metrics: MetricsSettings,
+    pub log: Log,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -161,6 +163,39 @@ impl Web {
     }
 }
 
+/// Who may read `GET /metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// A bearer token that opens `/metrics` on the public listener ("": closed there).
+    pub token: String,
+    /// A loopback address of its own serving `/metrics` and `/healthz` without a token ("": none).
+    pub listen: String,
+}
+
+impl MetricsSettings {
+    /// The metrics listener's address, if there is one (validated at load: loopback only).
+    pub fn listen_addr(&self) -> Option<std::net::SocketAddr> {
+        self.listen.parse().ok()
+    }
+}
+
+/// How log lines are written (to stderr).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Log {
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Retention {
@@ -270,6 +305,27 @@ impl Settings {
             message,
         };
         self.bind_addr()?;
+        if !self.metrics.listen.is_empty() {
+            match self.metrics.listen.parse::<std::net::SocketAddr>() {
+                Ok(a) if a.ip().is_loopback() => {}
+                Ok(a) => {
+                    return Err(bad(
+                        "metrics.listen",
+                        format!(
+                            "`{a}` is not a loopback address: the metrics listener asks no \
+                             token, so it listens on 127.0.0.1 or [::1] only (set metrics.token \
+                             to read /metrics from elsewhere)"
+                        ),
+                    ))
+                }
+                Err(e) => {
+                    return Err(bad(
+                        "metrics.listen",
+                        format!("`{}` is not an ip:port: {e}", self.metrics.listen),
+                    ))
+                }
+            }
+        }
         let domain = &self.server.domain;
         let parsed = url::Url::parse(&format!("http://{domain}/")).map_err(|e| {
             bad(

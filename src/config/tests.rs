@@ -100,3 +100,26 @@ fn profile_links_come_from_a_file_not_the_environment() {
     let err = Settings::load(Some(&file), [debug]).expect_err("not http");
     assert!(err.to_string().contains("actor.links[0]"), "{err}");
 }
+
+#[test]
+fn the_metrics_listener_is_loopback_only_and_logs_may_be_json() {
+    let env = |k: &str, v: &str| {
+        [
+            (k.to_owned(), v.to_owned()),
+            ("PERCH__FEDERATION__DEBUG".to_owned(), "true".to_owned()),
+        ]
+    };
+    let err = Settings::load(None, env("PERCH__METRICS__LISTEN", "0.0.0.0:9464"))
+        .expect_err("public metrics listener");
+    assert!(err.to_string().contains("metrics.listen"), "{err}");
+    assert!(err.to_string().contains("loopback"), "{err}");
+    let err = Settings::load(None, env("PERCH__METRICS__LISTEN", "localhost"))
+        .expect_err("not an address");
+    assert!(err.to_string().contains("metrics.listen"), "{err}");
+    let s = Settings::load(None, env("PERCH__METRICS__LISTEN", "[::1]:9464")).expect("loopback");
+    assert_eq!(s.metrics.listen_addr().map(|a| a.port()), Some(9464));
+    let s = Settings::load(None, env("PERCH__LOG__FORMAT", "json")).expect("json logs");
+    assert_eq!(s.log.format, LogFormat::Json);
+    let s = Settings::load(None, env("PERCH__LOG__FORMAT", "text")).expect("text logs");
+    assert_eq!(s.log.format, LogFormat::Text);
+}

@@ -62,9 +62,12 @@ impl Db {
         Ok(Db { pool })
     }
 
-    /// Applies the embedded migrations that have not run yet; returns how many ran.
+    /// Applies the embedded migrations that have not run yet; returns how many ran. A
+    /// database that a newer perch has migrated is refused as it is: this binary does not
+    /// know its tables (a downgrade goes back through the backup taken before the upgrade).
     pub fn migrate(&self) -> Result<usize> {
         let mut conn = self.pool.get()?;
+        refuse_newer(&mut conn)?;
         let done = conn
             .run_pending_migrations(MIGRATIONS)
             .map_err(|e| Error::Migration(e.to_string()))?;
@@ -94,10 +97,43 @@ impl Db {
         self.run(move |c| write(c, f)).await
     }
 
+    /// The pool's open and idle connections.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+
     /// A connection for synchronous callers (CLI commands, start-up).
     pub fn conn(&self) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<Conn>>> {
         Ok(self.pool.get()?)
     }
+}
+
+/// Fails when the database has migrations this binary does not carry.
+fn refuse_newer(conn: &mut Conn) -> Result<()> {
+    use diesel::migration::MigrationSource;
+    let known: Vec<String> = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&MIGRATIONS)
+        .map_err(|e| Error::Migration(e.to_string()))?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    let applied = conn
+        .applied_migrations()
+        .map_err(|e| Error::Migration(e.to_string()))?;
+    let unknown: Vec<String> = applied
+        .iter()
+        .map(ToString::to_string)
+        .filter(|v| !known.contains(v))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Migration(format!(
+        "this database was migrated by a newer perch (migration {} is unknown to perch {}); \
+         run that newer version, or restore the backup taken before the upgrade",
+        unknown.join(", "),
+        env!("CARGO_PKG_VERSION")
+    )))
 }
 
 /// Runs `f` in a write transaction that takes the write lock up front (`BEGIN IMMEDIATE`),
@@ -109,4 +145,37 @@ pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Resu
 /// Now, in UTC, as stored.
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::RunQueryDsl;
+
+    #[test]
+    fn a_database_from_a_newer_perch_is_refused_as_it_is() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("perch.db");
+        let db = Db::open(&path, 1).expect("open");
+        diesel::sql_query(
+            "INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000000')",
+        )
+        .execute(&mut *db.conn().expect("conn"))
+        .expect("a migration from the future");
+        drop(db);
+        let Err(err) = Db::open(&path, 1) else {
+            panic!("a downgrade opened the database");
+        };
+        let text = err.to_string();
+        assert!(text.contains("newer perch"), "{text}");
+        assert!(text.contains("29991231000000"), "{text}");
+        // Nothing was touched: the newer binary still finds its migration.
+        let db = Db::connect(&path, 1).expect("connect");
+        let applied = db
+            .conn()
+            .expect("conn")
+            .applied_migrations()
+            .expect("applied");
+        assert!(applied.iter().any(|v| v.to_string() == "29991231000000"));
+    }
 }

@@ -13,7 +13,10 @@ use crate::{
     error::Result,
 };
 use serde_json::Value;
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicBool, AtomicI64, Ordering},
+    Arc,
+};
 use tokio::sync::Notify;
 use url::Url;
 
@@ -30,10 +33,14 @@ pub struct Outgoing {
     pub json: Value,
 }
 
-/// The worker's doorbell: rung after a commit that queued something.
+/// The worker's doorbell (rung after a commit that queued something), and its pulse: whether
+/// it runs and when it last went round its loop, for `/healthz`.
 #[derive(Clone, Default)]
 pub struct Queue {
     wake: Arc<Notify>,
+    running: Arc<AtomicBool>,
+    /// Unix seconds of the worker's last round.
+    beat: Arc<AtomicI64>,
 }
 
 impl Queue {
@@ -42,6 +49,35 @@ impl Queue {
     }
     pub(crate) async fn rung(&self) {
         self.wake.notified().await
+    }
+
+    /// Whether the worker is running, and when it last went round its loop.
+    pub fn pulse(&self) -> (bool, Option<chrono::DateTime<chrono::Utc>>) {
+        let beat = self.beat.load(Ordering::Relaxed);
+        (
+            self.running.load(Ordering::Relaxed),
+            (beat > 0)
+                .then(|| chrono::DateTime::from_timestamp(beat, 0))
+                .flatten(),
+        )
+    }
+
+    pub(crate) fn beat(&self) {
+        self.beat
+            .store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
+    }
+
+    /// Marks the worker as running until the returned guard is dropped (it returns or panics).
+    pub(crate) fn running(&self) -> impl Drop {
+        struct Running(Arc<AtomicBool>);
+        impl Drop for Running {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Relaxed);
+            }
+        }
+        self.running.store(true, Ordering::Relaxed);
+        self.beat();
+        Running(self.running.clone())
     }
 }
 

@@ -31,7 +31,9 @@ use url::Url;
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let settings = state.settings.delivery.clone();
     let slots = Arc::new(Semaphore::new(settings.concurrency));
+    let _running = state.queue.running();
     loop {
+        state.queue.beat();
         if *stop.borrow() {
             return;
         }
@@ -117,6 +119,11 @@ enum Attempt {
 
 async fn deliver(state: &AppState, row: DbDelivery, activity: DbActivity) {
     let attempt = attempt(state, &row.inbox, activity.data.into_bytes()).await;
+    state.metrics.delivery(match attempt {
+        Attempt::Delivered(_) => "delivered",
+        Attempt::Retry { .. } => "retry",
+        Attempt::Final { .. } => "final",
+    });
     let settings = state.settings.delivery.clone();
     let id = row.id;
     if let Err(e) = state

@@ -7,6 +7,7 @@ pub mod compose;
 pub mod edit;
 pub mod follow;
 pub mod followers;
+pub mod health;
 pub mod housekeeping;
 pub mod import;
 pub mod maintenance;

@@ -104,7 +104,8 @@ async fn outside_debug_mode_loopback_redirect_targets_are_refused() {
     )
     .unwrap();
     let http = perch::net::client(false, "perch-test", None).unwrap();
-    let client = perch::apub::fetch_client::client(http, signer, false);
+    let client =
+        perch::apub::fetch_client::client(http, signer, false, perch::metrics::Metrics::new());
     for url in [
         format!("http://127.0.0.1:{}/notes/1", target.port),
         format!("http://[::ffff:127.0.0.1]:{}/notes/1", target.port),

@@ -24,6 +24,7 @@ pub mod media;
 mod megalodon;
 mod message_signatures;
 mod no_proxy;
+mod operations;
 mod posts;
 mod ratelimit;
 mod reachability;

@@ -139,6 +139,24 @@ pub fn record_attempt(conn: &mut Conn, delivery: i64, outcome: Outcome) -> Resul
     Ok(())
 }
 
+/// How many rows are in each state.
+pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(DeliveryState, i64)>> {
+    Ok(deliveries
+        .group_by(state)
+        .select((state, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// How many pending rows are due at `t`, and when the oldest of them fell due.
+pub fn due_at(conn: &mut Conn, t: NaiveDateTime) -> Result<(i64, Option<NaiveDateTime>)> {
+    let due = deliveries
+        .filter(state.eq(DeliveryState::Pending))
+        .filter(next_attempt_at.le(t));
+    let n = due.count().get_result(conn)?;
+    let oldest = due.select(diesel::dsl::min(next_attempt_at)).first(conn)?;
+    Ok((n, oldest))
+}
+
 /// When the next row falls due, if any is pending.
 pub fn next_due(conn: &mut Conn) -> Result<Option<NaiveDateTime>> {
     Ok(deliveries
@@ -206,8 +224,9 @@ pub fn delete_finished(conn: &mut Conn, before: NaiveDateTime) -> Result<usize> 
     .execute(conn)?)
 }
 
-/// The two `LIKE` patterns (http and https) of the inboxes on `server` (host[:port]).
-fn on_server(server: &str) -> [String; 2] {
+/// The `LIKE` patterns of the inboxes on `server` (host[:port], as `reachability::server_of`
+/// names it): over http and https, its host written with or without the DNS root's dot.
+fn on_server(server: &str) -> [String; 4] {
     let escaped: String = server
         .chars()
         .flat_map(|c| match c {
@@ -215,28 +234,46 @@ fn on_server(server: &str) -> [String; 2] {
             c => vec![c],
         })
         .collect();
+    // `[::1]:8080` splits at its last `:` after the `]`; a bare host has no port.
+    let (host, port) = match escaped.rfind(':') {
+        Some(i) if !escaped[i..].contains(']') => escaped.split_at(i),
+        _ => (escaped.as_str(), ""),
+    };
+    let dotted = format!("{host}.{port}");
     [
         format!("http://{escaped}/%"),
         format!("https://{escaped}/%"),
+        format!("http://{dotted}/%"),
+        format!("https://{dotted}/%"),
     ]
+}
+
+/// Rows whose inbox is on `server` ([`on_server`]).
+fn inbox_on(
+    server: &str,
+) -> Box<dyn BoxableExpression<deliveries, diesel::sqlite::Sqlite, SqlType = diesel::sql_types::Bool>>
+{
+    let [a, b, c, d] = on_server(server);
+    Box::new(
+        inbox
+            .like(a)
+            .escape('\\')
+            .or(inbox.like(b).escape('\\'))
+            .or(inbox.like(c).escape('\\'))
+            .or(inbox.like(d).escape('\\')),
+    )
 }
 
 /// Makes the pending, unleased rows of `server` due no sooner than `until`: while a server
 /// fails, its rows wait for its next retry, not each for its own.
 pub fn defer_server(conn: &mut Conn, server: &str, until: NaiveDateTime) -> Result<usize> {
     let t = now();
-    let [http, https] = on_server(server);
     Ok(diesel::update(
         deliveries
             .filter(state.eq(DeliveryState::Pending))
             .filter(next_attempt_at.lt(until))
             .filter(locked_until.is_null().or(locked_until.lt(t)))
-            .filter(
-                inbox
-                    .like(http)
-                    .escape('\\')
-                    .or(inbox.like(https).escape('\\')),
-            ),
+            .filter(inbox_on(server)),
     )
     .set((next_attempt_at.eq(until), updated_at.eq(t)))
     .execute(conn)?)
@@ -245,17 +282,11 @@ pub fn defer_server(conn: &mut Conn, server: &str, until: NaiveDateTime) -> Resu
 /// Makes every pending row of `server` due at once (it answers again).
 pub fn due_now_for_server(conn: &mut Conn, server: &str) -> Result<usize> {
     let t = now();
-    let [http, https] = on_server(server);
     Ok(diesel::update(
         deliveries
             .filter(state.eq(DeliveryState::Pending))
             .filter(next_attempt_at.gt(t))
-            .filter(
-                inbox
-                    .like(http)
-                    .escape('\\')
-                    .or(inbox.like(https).escape('\\')),
-            ),
+            .filter(inbox_on(server)),
     )
     .set((next_attempt_at.eq(t), updated_at.eq(t)))
     .execute(conn)?)
@@ -300,4 +331,25 @@ pub fn leased_inboxes(conn: &mut Conn) -> Result<Vec<String>> {
         .filter(locked_until.gt(now()))
         .select(inbox)
         .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_server;
+
+    #[test]
+    fn a_servers_inboxes_match_with_and_without_the_root_dot() {
+        assert_eq!(
+            on_server("x_y.example"),
+            [
+                "http://x\\_y.example/%",
+                "https://x\\_y.example/%",
+                "http://x\\_y.example./%",
+                "https://x\\_y.example./%",
+            ]
+        );
+        assert_eq!(on_server("localhost:8080")[3], "https://localhost.:8080/%");
+        assert_eq!(on_server("[::1]:8080")[2], "http://[::1].:8080/%");
+        assert_eq!(on_server("[::1]")[0], "http://[::1]/%");
+    }
 }
