@@ -270,7 +270,8 @@ pub async fn run(settings: Settings) -> Result<()> {
     );
     if let (Some(port), Some(addr)) = (app.metrics_port, app.state().settings.metrics.listen_addr())
     {
-        tracing::info!("metrics and health on http://{}:{port}/metrics", addr.ip());
+        let at = std::net::SocketAddr::new(addr.ip(), port);
+        tracing::info!("metrics and health on http://{at}/metrics");
     }
     shutdown_signal().await;
     tracing::info!("shutting down; queued deliveries stay queued");

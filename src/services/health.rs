@@ -15,7 +15,7 @@ const STALL_ROUNDS: u32 = 3;
 
 #[derive(Debug, Serialize)]
 pub struct Health {
-    /// `ok`, or `unhealthy` when the database does not answer or the worker is not running.
+    /// `ok`, or `unhealthy` when the database does not answer or the worker is stopped or stalled.
     pub status: &'static str,
     /// `ok` or `unreachable`.
     pub database: &'static str,
@@ -63,7 +63,7 @@ pub async fn check(state: &AppState) -> Health {
         (true, _) => "running",
     };
     Health {
-        status: if database == "ok" && worker != "stopped" {
+        status: if database == "ok" && worker == "running" {
             "ok"
         } else {
             "unhealthy"

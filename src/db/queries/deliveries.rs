@@ -239,7 +239,12 @@ fn on_server(server: &str) -> [String; 4] {
         Some(i) if !escaped[i..].contains(']') => escaped.split_at(i),
         _ => (escaped.as_str(), ""),
     };
-    let dotted = format!("{host}.{port}");
+    // An address literal (`[::1]`) has no DNS root to spell out.
+    let dotted = if host.starts_with('[') {
+        escaped.clone()
+    } else {
+        format!("{host}.{port}")
+    };
     [
         format!("http://{escaped}/%"),
         format!("https://{escaped}/%"),
@@ -349,7 +354,7 @@ mod tests {
             ]
         );
         assert_eq!(on_server("localhost:8080")[3], "https://localhost.:8080/%");
-        assert_eq!(on_server("[::1]:8080")[2], "http://[::1].:8080/%");
+        assert_eq!(on_server("[::1]:8080")[2], "http://[::1]:8080/%");
         assert_eq!(on_server("[::1]")[0], "http://[::1]/%");
     }
 }
