@@ -16,6 +16,9 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::{path::Path, time::Duration};
 
 pub type Conn = SqliteConnection;
+/// The backend `Conn` speaks, for the few types that name one (boxed queries and filters):
+/// one alias to change when PostgreSQL joins.
+pub type Backend = diesel::sqlite::Sqlite;
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// The connection pool. Cheap to clone.
@@ -112,7 +115,7 @@ impl Db {
 /// Fails when the database has migrations this binary does not carry.
 fn refuse_newer(conn: &mut Conn) -> Result<()> {
     use diesel::migration::MigrationSource;
-    let known: Vec<String> = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&MIGRATIONS)
+    let known: Vec<String> = MigrationSource::<Backend>::migrations(&MIGRATIONS)
         .map_err(|e| Error::Migration(e.to_string()))?
         .iter()
         .map(|m| m.name().version().to_string())
@@ -142,9 +145,11 @@ pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Resu
     conn.immediate_transaction(f)
 }
 
-/// Now, in UTC, as stored.
+/// Now, in UTC, as stored: to the microsecond, the finest time PostgreSQL keeps, so that a
+/// time written and read back is the same on either database.
 pub fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 #[cfg(test)]

@@ -253,19 +253,23 @@ fn on_server(server: &str) -> [String; 4] {
     ]
 }
 
-/// Rows whose inbox is on `server` ([`on_server`]).
+diesel::define_sql_function! {
+    /// SQL's `lower`: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Rows whose inbox is on `server` ([`on_server`]), whatever the case it was written in.
 fn inbox_on(
     server: &str,
-) -> Box<dyn BoxableExpression<deliveries, diesel::sqlite::Sqlite, SqlType = diesel::sql_types::Bool>>
-{
-    let [a, b, c, d] = on_server(server);
+) -> Box<dyn BoxableExpression<deliveries, crate::db::Backend, SqlType = diesel::sql_types::Bool>> {
+    let [a, b, c, d] = on_server(&server.to_ascii_lowercase());
     Box::new(
-        inbox
+        lower(inbox)
             .like(a)
             .escape('\\')
-            .or(inbox.like(b).escape('\\'))
-            .or(inbox.like(c).escape('\\'))
-            .or(inbox.like(d).escape('\\')),
+            .or(lower(inbox).like(b).escape('\\'))
+            .or(lower(inbox).like(c).escape('\\'))
+            .or(lower(inbox).like(d).escape('\\')),
     )
 }
 

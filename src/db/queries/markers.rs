@@ -35,6 +35,11 @@ pub fn save(conn: &mut Conn, which: String, read: String) -> Result<DbMarker> {
         version: current + 1,
         updated_at: now(),
     };
-    diesel::replace_into(markers).values(&row).execute(conn)?;
+    diesel::insert_into(markers)
+        .values(&row)
+        .on_conflict(timeline)
+        .do_update()
+        .set(&row)
+        .execute(conn)?;
     Ok(row)
 }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 
 /// The author's own live posts anyone may read (the one rule, `queries::visibility`); with
 /// `listed_only`, only those listed in public places (public, not unlisted: tag pages).
-fn shown_posts(listed_only: bool) -> objects::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+fn shown_posts(listed_only: bool) -> objects::BoxedQuery<'static, crate::db::Backend> {
     let q = objects::table
         .filter(objects::local.eq(true))
         .filter(readable_by(Viewer::Anonymous))

@@ -14,6 +14,12 @@ pub fn get(conn: &mut Conn) -> Result<Option<DbProfile>> {
 
 /// Replaces the stored edits.
 pub fn put(conn: &mut Conn, row: &DbProfile) -> Result<()> {
-    diesel::replace_into(profile).values(row).execute(conn)?;
+    // An upsert rather than SQLite's REPLACE, which PostgreSQL does not have.
+    diesel::insert_into(profile)
+        .values(row)
+        .on_conflict(id)
+        .do_update()
+        .set(row)
+        .execute(conn)?;
     Ok(())
 }

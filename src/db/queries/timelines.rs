@@ -30,7 +30,7 @@ pub enum Timeline {
     },
 }
 
-type Query<'a> = objects::BoxedQuery<'a, diesel::sqlite::Sqlite>;
+type Query<'a> = objects::BoxedQuery<'a, crate::db::Backend>;
 
 /// One page of `timeline`, newest first.
 pub fn page(c: &mut Conn, timeline: Timeline, page: Page) -> Result<Vec<DbObject>> {

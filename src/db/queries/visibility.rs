@@ -4,6 +4,7 @@
 //! [`DbObject::readable_by`] / [`DbObject::in_audience`] are the same rule for one row. Every
 //! surface goes through these; a new case is added in `domain::visibility` and here, together.
 
+use crate::db::Backend;
 use crate::db::{
     models::*,
     queries::follows,
@@ -14,7 +15,7 @@ pub use crate::domain::visibility::Reader;
 use crate::domain::visibility::{in_audience, Moderation};
 use crate::domain::Visibility;
 use crate::error::Result;
-use diesel::{expression::BoxableExpression, prelude::*, sql_types::Bool, sqlite::Sqlite};
+use diesel::{expression::BoxableExpression, prelude::*, sql_types::Bool};
 
 /// Who asks, for a whole list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +67,7 @@ impl Viewer {
     }
 }
 
-type Filter = Box<dyn BoxableExpression<objects::table, Sqlite, SqlType = Bool>>;
+type Filter = Box<dyn BoxableExpression<objects::table, Backend, SqlType = Bool>>;
 
 /// Rows whose audience includes `viewer`, deleted or not (see `domain::visibility`).
 pub fn audience(viewer: Viewer) -> Filter {
@@ -90,7 +91,12 @@ pub fn audience(viewer: Viewer) -> Filter {
             );
             let private = visibility.eq(Visibility::Private.as_str());
             let direct = visibility.eq(Visibility::Direct.as_str());
-            let followers = private.and(diesel::dsl::sql::<Bool>(if follower { "1" } else { "0" }));
+            // A boolean literal both SQLite and PostgreSQL read.
+            let followers = private.and(diesel::dsl::sql::<Bool>(if follower {
+                "TRUE"
+            } else {
+                "FALSE"
+            }));
             Box::new(cleared.and(everyone.or(followers).or(private.or(direct).and(addressed))))
         }
     }
