@@ -92,6 +92,20 @@ async fn old_received_bodies_and_finished_deliveries_are_swept() {
     ])
     .await;
     let remote = remote_follower(&app, "old").await;
+    // The follower has the Accept; the worker records so a moment later.
+    crate::support::eventually("the Accept's delivery is recorded", || async {
+        app.query(|c| {
+            use perch::db::schema::deliveries::dsl::*;
+            Ok(deliveries
+                .filter(state.eq(perch::db::models::DeliveryState::Delivered))
+                .count()
+                .get_result::<i64>(c)?)
+        })
+        .await
+        .eq(&1)
+        .then_some(())
+    })
+    .await;
     let follow_id = app
         .query(|c| {
             use perch::db::schema::activities::dsl::*;
