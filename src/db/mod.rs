@@ -15,10 +15,25 @@ use diesel::{
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::{path::Path, time::Duration};
 
-pub type Conn = SqliteConnection;
+/// A connection to whichever database the configuration names.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Sqlite(SqliteConnection),
+}
+
+pub type Conn = AnyConnection;
+
+/// The SQLite connection inside `conn`, for the statements diesel's `MultiConnection` cannot
+/// build: upserts (`ON CONFLICT`) and `RETURNING` a selectable row. When PostgreSQL joins,
+/// each caller of this gets a PostgreSQL arm.
+pub fn sqlite(conn: &mut Conn) -> &mut SqliteConnection {
+    match conn {
+        AnyConnection::Sqlite(c) => c,
+    }
+}
 /// The backend `Conn` speaks, for the few types that name one (boxed queries and filters):
 /// one alias to change when PostgreSQL joins.
-pub type Backend = diesel::sqlite::Sqlite;
+pub type Backend = <AnyConnection as diesel::Connection>::Backend;
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// The connection pool. Cheap to clone.
@@ -115,7 +130,7 @@ impl Db {
 /// Fails when the database has migrations this binary does not carry.
 fn refuse_newer(conn: &mut Conn) -> Result<()> {
     use diesel::migration::MigrationSource;
-    let known: Vec<String> = MigrationSource::<Backend>::migrations(&MIGRATIONS)
+    let known: Vec<String> = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&MIGRATIONS)
         .map_err(|e| Error::Migration(e.to_string()))?
         .iter()
         .map(|m| m.name().version().to_string())
@@ -142,7 +157,26 @@ fn refuse_newer(conn: &mut Conn) -> Result<()> {
 /// Runs `f` in a write transaction that takes the write lock up front (`BEGIN IMMEDIATE`),
 /// so that two writers queue on the busy timeout instead of deadlocking on lock upgrade.
 pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-    conn.immediate_transaction(f)
+    use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+    }
+    match f(conn) {
+        Ok(v) => {
+            <Conn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(rollback) =
+                <Conn as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::error!(error = %rollback, "cannot roll back a write transaction");
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Now, in UTC, as stored: to the microsecond, the finest time PostgreSQL keeps, so that a

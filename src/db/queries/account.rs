@@ -10,7 +10,7 @@ pub fn ensure(conn: &mut Conn, actor: i64) -> Result<()> {
         .values((id.eq(1), actor_id.eq(actor), created_at.eq(now())))
         .on_conflict(id)
         .do_nothing()
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     Ok(())
 }
 

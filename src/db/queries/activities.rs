@@ -8,7 +8,7 @@ pub fn insert(conn: &mut Conn, new: &NewActivity) -> Result<DbActivity> {
     Ok(diesel::insert_into(activities)
         .values(new)
         .returning(DbActivity::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 /// The `kind` the inbox gives an activity it does not act on: such activities are not stored.
@@ -38,7 +38,7 @@ pub fn record_received(conn: &mut Conn, new: &NewActivity) -> Result<bool> {
         .values(new)
         .on_conflict(ap_id)
         .do_nothing()
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     Ok(n > 0)
 }
 

@@ -60,7 +60,7 @@ pub fn upsert(conn: &mut Conn, new: &NewActor) -> Result<DbActor> {
         .do_update()
         .set(new)
         .returning(DbActor::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 /// Sets what [`upsert`] does not write of a remote actor: its keys after the first, and its
@@ -74,7 +74,7 @@ pub fn set_remote_extras(
     Ok(diesel::update(actors.find(actor))
         .set((other_keys.eq(keys), link.eq(foreign_url)))
         .returning(DbActor::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 pub fn count_remote(conn: &mut Conn) -> Result<i64> {
@@ -113,7 +113,7 @@ pub fn replace(conn: &mut Conn, wanted: i64, new: &NewActor) -> Result<DbActor> 
     Ok(diesel::update(actors.find(wanted))
         .set(new)
         .returning(DbActor::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 /// What the local actor shows of the profile: its name, bio, avatar URL and lock.

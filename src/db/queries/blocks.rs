@@ -54,7 +54,7 @@ pub fn block_actor(conn: &mut Conn, actor: &DbActor) -> Result<bool> {
     let n = diesel::insert_into(blocks)
         .values((actor_ap_id.eq(&actor.ap_id), created_at.eq(now())))
         .on_conflict_do_nothing()
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     hide_comments_of(conn, &[actor.id])?;
     drop_follows_of(conn, &[actor.id])?;
     Ok(n > 0)
@@ -66,7 +66,7 @@ pub fn block_domain(conn: &mut Conn, host: &str) -> Result<bool> {
     let n = diesel::insert_into(blocks)
         .values((domain.eq(&host), created_at.eq(now())))
         .on_conflict_do_nothing()
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     let ids: Vec<i64> = schema::actors::table
         .select((schema::actors::id, schema::actors::domain))
         .load::<(i64, String)>(conn)?

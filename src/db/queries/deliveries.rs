@@ -29,7 +29,7 @@ pub fn enqueue(conn: &mut Conn, activity: i64, inboxes: &[String]) -> Result<usi
             .values(chunk)
             .on_conflict((activity_id, inbox))
             .do_nothing()
-            .execute(conn)?;
+            .execute(crate::db::sqlite(conn))?;
     }
     Ok(n)
 }

@@ -35,7 +35,7 @@ pub fn upsert(
             updated_at.eq(t),
         ))
         .returning(DbFollow::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 pub fn get(conn: &mut Conn, actor: i64, dir: Direction) -> Result<Option<DbFollow>> {

@@ -35,7 +35,7 @@ pub fn failed(
             updated_at.eq(at),
         ))
         .returning(DbHost::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 /// Marks `server` unreachable (if it was not yet) with its next probe at `probe_at`.

@@ -25,6 +25,6 @@ pub fn remember(conn: &mut Conn, given: &str, object: i64) -> Result<()> {
         .on_conflict(key)
         .do_update()
         .set((object_id.eq(object), created_at.eq(t)))
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     Ok(())
 }

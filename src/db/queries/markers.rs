@@ -40,6 +40,6 @@ pub fn save(conn: &mut Conn, which: String, read: String) -> Result<DbMarker> {
         .on_conflict(timeline)
         .do_update()
         .set(&row)
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     Ok(row)
 }

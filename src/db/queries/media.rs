@@ -8,7 +8,7 @@ pub fn insert(conn: &mut Conn, new: &NewMedia) -> Result<DbMedia> {
     Ok(diesel::insert_into(media)
         .values(new)
         .returning(DbMedia::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbMedia>> {
@@ -57,7 +57,7 @@ pub fn delete_unattached(conn: &mut Conn, ids: &[i64]) -> Result<Vec<DbMedia>> {
         removed.extend(
             diesel::delete(media.filter(id.eq_any(chunk).and(object_id.is_null())))
                 .returning(DbMedia::as_returning())
-                .get_results(conn)?,
+                .get_results(crate::db::sqlite(conn))?,
         );
     }
     Ok(removed)
@@ -80,7 +80,7 @@ pub fn delete_abandoned(
         ),
     )
     .returning(DbMedia::as_returning())
-    .get_results(conn)?)
+    .get_results(crate::db::sqlite(conn))?)
 }
 
 /// The author's upload `wanted` (one with a file here, not a remote attachment).

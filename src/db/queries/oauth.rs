@@ -10,7 +10,7 @@ pub fn insert_app(conn: &mut Conn, new: &NewApp) -> Result<DbApp> {
     Ok(diesel::insert_into(oauth_apps)
         .values(new)
         .returning(DbApp::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 pub fn app_by_client_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbApp>> {
@@ -44,7 +44,7 @@ pub fn take_code(conn: &mut Conn, hash: &str) -> Result<Option<DbCode>> {
     diesel::delete(oauth_codes.filter(expires_at.lt(now()))).execute(conn)?;
     Ok(diesel::delete(oauth_codes.filter(code_hash.eq(hash)))
         .returning(DbCode::as_returning())
-        .get_result(conn)
+        .get_result(crate::db::sqlite(conn))
         .optional()?)
 }
 
@@ -53,7 +53,7 @@ pub fn insert_token(conn: &mut Conn, new: &NewToken) -> Result<DbToken> {
     Ok(diesel::insert_into(oauth_tokens)
         .values(new)
         .returning(DbToken::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 pub fn token_by_hash(conn: &mut Conn, hash: &str) -> Result<Option<DbToken>> {

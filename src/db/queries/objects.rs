@@ -14,7 +14,7 @@ pub fn insert(conn: &mut Conn, new: &NewObject) -> Result<DbObject> {
     Ok(diesel::insert_into(objects)
         .values(new)
         .returning(DbObject::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 /// Stores a remote object once; a second copy with the same id is ignored.
@@ -24,7 +24,7 @@ pub fn insert_remote(conn: &mut Conn, new: &NewObject) -> Result<Option<DbObject
         .on_conflict(ap_id)
         .do_nothing()
         .returning(DbObject::as_returning())
-        .get_result(conn)
+        .get_result(crate::db::sqlite(conn))
         .optional()?)
 }
 
@@ -139,7 +139,7 @@ pub fn set_hashtags(conn: &mut Conn, object: i64, names: &[String]) -> Result<()
         diesel::insert_into(h::hashtags)
             .values((h::object_id.eq(object), h::name.eq(n)))
             .on_conflict_do_nothing()
-            .execute(conn)?;
+            .execute(crate::db::sqlite(conn))?;
     }
     Ok(())
 }
@@ -152,7 +152,7 @@ pub fn set_mentions(conn: &mut Conn, object: i64, actor_ids: &[i64]) -> Result<(
         diesel::insert_into(m::mentions)
             .values((m::object_id.eq(object), m::actor_id.eq(a)))
             .on_conflict_do_nothing()
-            .execute(conn)?;
+            .execute(crate::db::sqlite(conn))?;
     }
     Ok(())
 }
@@ -199,7 +199,7 @@ pub fn edit(conn: &mut Conn, post: &DbObject, edit: &PostEdit) -> Result<DbObjec
     Ok(diesel::update(objects.find(post.id))
         .set(edit)
         .returning(DbObject::as_returning())
-        .get_result(conn)?)
+        .get_result(crate::db::sqlite(conn))?)
 }
 
 /// Replaces a remote object's extras (`objects.extras`: a foreign link, a poll's counts).

@@ -20,6 +20,6 @@ pub fn put(conn: &mut Conn, row: &DbProfile) -> Result<()> {
         .on_conflict(id)
         .do_update()
         .set(row)
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     Ok(())
 }

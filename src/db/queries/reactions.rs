@@ -15,7 +15,7 @@ pub fn add(conn: &mut Conn, object: i64, actor: i64, what: &str, activity: &str)
             created_at.eq(now()),
         ))
         .on_conflict_do_nothing()
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     Ok(n > 0)
 }
 

@@ -60,7 +60,7 @@ pub fn set(conn: &mut Conn, server: &str, taken: &str, why: &str) -> Result<()> 
         .on_conflict(host)
         .do_update()
         .set((format.eq(taken), evidence.eq(why), checked_at.eq(now())))
-        .execute(conn)?;
+        .execute(crate::db::sqlite(conn))?;
     Ok(())
 }
 
