@@ -28,7 +28,7 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     route: String,
-    method: String,
+    method: &'static str,
     status: u16,
 }
 
@@ -183,19 +183,19 @@ impl Metrics {
     }
 
     /// One answered request: `route` is the pattern it matched (`/posts/{id}`), not its path.
-    pub fn request(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    pub fn request(&self, route: String, method: &'static str, status: u16, seconds: f64) {
+        self.durations
+            .get_or_create(&RouteLabels {
+                route: route.clone(),
+            })
+            .observe(seconds);
         self.requests
             .get_or_create(&RequestLabels {
-                route: route.to_owned(),
-                method: method.to_owned(),
+                route,
+                method,
                 status,
             })
             .inc();
-        self.durations
-            .get_or_create(&RouteLabels {
-                route: route.to_owned(),
-            })
-            .observe(seconds);
     }
 
     /// One inbox POST: the activity's type (from a fixed list, or `other`) and its result.
@@ -257,8 +257,8 @@ mod tests {
     #[test]
     fn counts_and_gauges_come_out_as_openmetrics_text() {
         let m = Metrics::new();
-        m.request("/posts/{id}", "GET", 200, 0.002);
-        m.request("/posts/{id}", "GET", 200, 0.004);
+        m.request("/posts/{id}".into(), "GET", 200, 0.002);
+        m.request("/posts/{id}".into(), "GET", 200, 0.004);
         m.inbox("Like", "accepted");
         m.delivery("delivered");
         let text = m.render(&Snapshot {

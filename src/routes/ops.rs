@@ -95,7 +95,7 @@ pub async fn count_requests(
             Err(e) => (None, e.as_response_error().status_code().as_u16()),
         };
         metrics.request(
-            route.as_deref().unwrap_or("unmatched"),
+            route.unwrap_or_else(|| "unmatched".to_owned()),
             method,
             status,
             started.elapsed().as_secs_f64(),

@@ -3,7 +3,7 @@
 //! never handed to the caller.
 
 use crate::{
-    db::queries::deliveries,
+    db::{models::DeliveryState, queries::deliveries},
     metrics::{resident_bytes, Snapshot},
     state::AppState,
 };
@@ -91,22 +91,19 @@ pub async fn snapshot(state: &AppState) -> crate::error::Result<Snapshot> {
         })
         .await?;
     let (connections, idle) = state.db.pool_state();
-    let mut counts: Vec<(&'static str, i64)> = [
-        crate::db::models::DeliveryState::Pending,
-        crate::db::models::DeliveryState::Delivered,
-        crate::db::models::DeliveryState::Dead,
-        crate::db::models::DeliveryState::Parked,
-    ]
-    .iter()
-    .map(|s| (s.as_str(), 0))
-    .collect();
-    for (s, n) in by_state {
-        if let Some(slot) = counts.iter_mut().find(|(name, _)| *name == s.as_str()) {
-            slot.1 = n;
-        }
-    }
+    // Every state, so that a state with no rows reads 0 rather than vanishing.
+    let deliveries = DeliveryState::ALL
+        .iter()
+        .map(|&s| {
+            let n = by_state
+                .iter()
+                .find(|(t, _)| *t == s)
+                .map_or(0, |(_, n)| *n);
+            (s.as_str(), n)
+        })
+        .collect();
     Ok(Snapshot {
-        deliveries: counts,
+        deliveries,
         due,
         oldest_due_seconds: waited(oldest),
         pool_connections: i64::from(connections),

@@ -22,6 +22,9 @@ macro_rules! stored_as_text {
         }
 
         impl $name {
+            /// Every state, in the order written.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
             /// The stored word.
             pub const fn as_str(self) -> &'static str {
                 match self {

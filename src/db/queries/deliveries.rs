@@ -149,12 +149,11 @@ pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(DeliveryState, i64)>> {
 
 /// How many pending rows are due at `t`, and when the oldest of them fell due.
 pub fn due_at(conn: &mut Conn, t: NaiveDateTime) -> Result<(i64, Option<NaiveDateTime>)> {
-    let due = deliveries
+    Ok(deliveries
         .filter(state.eq(DeliveryState::Pending))
-        .filter(next_attempt_at.le(t));
-    let n = due.count().get_result(conn)?;
-    let oldest = due.select(diesel::dsl::min(next_attempt_at)).first(conn)?;
-    Ok((n, oldest))
+        .filter(next_attempt_at.le(t))
+        .select((diesel::dsl::count_star(), diesel::dsl::min(next_attempt_at)))
+        .first(conn)?)
 }
 
 /// When the next row falls due, if any is pending.
