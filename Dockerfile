@@ -10,12 +10,16 @@
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY . .
-# SQLite is bundled (libsqlite3-sys) and TLS is rustls: the image's C compiler is all it needs.
+# SQLite is bundled (libsqlite3-sys) and HTTP's TLS is rustls; PostgreSQL is reached through
+# libpq, which the build links against and the image below carries.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpq-dev \
+    && rm -rf /var/lib/apt/lists/*
 RUN cargo build --release --locked
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates \
+    && apt-get install -y --no-install-recommends ca-certificates libpq5 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --user-group --home-dir /data --shell /usr/sbin/nologin perch \
     && mkdir -p /data /etc/perch \

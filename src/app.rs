@@ -31,9 +31,9 @@ impl Instance {
     pub async fn open(settings: Settings) -> Result<Instance> {
         let settings = Arc::new(settings);
         let db = {
-            let path = settings.database_path();
+            let at = settings.database();
             let pool = settings.database.pool_size;
-            tokio::task::spawn_blocking(move || Db::open(&path, pool)).await??
+            tokio::task::spawn_blocking(move || Db::open(at, pool)).await??
         };
         let urls = Urls::new(
             &settings.server.domain,
@@ -230,12 +230,6 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
             }
         }));
     }
-    // No worker of ours is running yet: whatever a crashed one held is free again.
-    instance
-        .state()
-        .db
-        .run(crate::db::queries::deliveries::release_leases)
-        .await?;
     let worker_task = tokio::spawn(delivery::worker::run(
         instance.state().clone(),
         stop_rx.clone(),
@@ -257,7 +251,7 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
 
 /// `perch serve`: runs until Ctrl-C or SIGTERM.
 pub async fn run(settings: Settings) -> Result<()> {
-    let db_path = settings.database_path();
+    let db_at = settings.database().shown();
     let ip = settings.bind_addr()?.ip();
     let app = spawn(settings).await?;
     tracing::info!(
@@ -266,7 +260,7 @@ pub async fn run(settings: Settings) -> Result<()> {
         app.state().urls.actor(),
         ip,
         app.port,
-        db_path.display(),
+        db_at,
     );
     if let (Some(port), Some(addr)) = (app.metrics_port, app.state().settings.metrics.listen_addr())
     {

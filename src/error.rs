@@ -43,6 +43,9 @@ pub enum Error {
     },
     #[error("database: {0}")]
     Database(#[from] diesel::result::Error),
+    /// The database cannot be opened: the server's own words, with the location (no password).
+    #[error("database: {0}")]
+    Connect(String),
     #[error("database pool: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("database migration: {0}")]
@@ -89,6 +92,7 @@ impl Error {
             Error::Unavailable(_) => "unavailable",
             Error::Federation(_) | Error::Http(_) => "remote",
             Error::Database(_)
+            | Error::Connect(_)
             | Error::Pool(_)
             | Error::Migration(_)
             | Error::Key(_)

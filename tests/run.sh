@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check and test perch has: formatting, lints, then the unit and integration tests
-# (which start real perch instances on loopback). Run from anywhere: `bash tests/run.sh`.
+# (which start real perch instances on loopback), on SQLite and on PostgreSQL. Run from anywhere: `bash tests/run.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -47,4 +47,11 @@ if [ ! -d "$megalodon/node_modules/megalodon" ] \
 fi
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
+# Every test on SQLite, then every test again on PostgreSQL (tests/postgres.sh starts one
+# unless PERCH_TEST_POSTGRES_URL names one): each instance a test starts gets a database of
+# its own there (tests/it/support/database.rs).
+given_postgres="${PERCH_TEST_POSTGRES_URL:-}"
+PERCH_TEST_POSTGRES_URL= cargo test --locked
+PERCH_TEST_POSTGRES_URL="$given_postgres"
+source tests/postgres.sh
 cargo test --locked

@@ -88,6 +88,11 @@ enum Command {
     Backup { file: PathBuf },
     /// Check the database's integrity and the actor's key pair
     Check,
+    /// Database tools: `perch db copy --from URL --to URL`
+    Db {
+        #[command(subcommand)]
+        action: maintenance::DbCommand,
+    },
     /// Import past posts, keeping their dates: a folder of Markdown files with front matter,
     /// an Atom or RSS feed file, or a Mastodon account archive (its folder or its .zip).
     /// Nothing is sent to followers unless --announce; importing again skips what is there.
@@ -141,6 +146,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Unblock { target } => moderation::unblock(settings, target).await,
         Command::Backup { file } => maintenance::backup(&settings, file),
         Command::Check => maintenance::check(&settings),
+        Command::Db { action } => maintenance::db(action),
         Command::Deliveries => deliveries::show(settings).await,
     }
 }

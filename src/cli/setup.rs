@@ -5,13 +5,9 @@ use perch::{app::Instance, config::Settings, db::Db, error::Result, services};
 use std::io::Read;
 
 pub async fn init(settings: Settings) -> Result<()> {
-    let path = settings.database_path();
+    let at = settings.database().shown();
     let instance = Instance::open(settings).await?;
-    println!(
-        "ready: {} in {}",
-        instance.state().urls.actor(),
-        path.display()
-    );
+    println!("ready: {} in {at}", instance.state().urls.actor());
     Ok(())
 }
 
@@ -26,10 +22,10 @@ pub async fn passwd(settings: Settings) -> Result<()> {
 }
 
 pub fn migrate(settings: &Settings) -> Result<()> {
-    let db = Db::connect(&settings.database_path(), 1)?;
+    let db = Db::connect(settings.database(), 1)?;
     println!(
         "database at {} is up to date ({} applied now)",
-        settings.database_path().display(),
+        settings.database().shown(),
         db.migrate()?
     );
     Ok(())

@@ -306,14 +306,10 @@ impl Settings {
         })
     }
 
-    /// The SQLite file the database lives in.
-    pub fn database_path(&self) -> PathBuf {
-        let url = self.database.url.trim();
-        if url.is_empty() {
-            self.server.data_dir.join("perch.db")
-        } else {
-            PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url))
-        }
+    /// Where the database lives: `[database] url` as a PostgreSQL URL or a SQLite path, or
+    /// empty for the SQLite file `<data_dir>/perch.db`.
+    pub fn database(&self) -> crate::db::Location {
+        crate::db::Location::parse(&self.database.url, &self.server.data_dir.join("perch.db"))
     }
 }
 

@@ -5,7 +5,10 @@ fn defaults_load_and_name_the_database_file() {
     let s = Settings::load(None, [("PERCH__FEDERATION__DEBUG".into(), "true".into())])
         .expect("defaults load");
     assert_eq!(s.actor.username, "me");
-    assert_eq!(s.database_path(), PathBuf::from("./data/perch.db"));
+    assert_eq!(
+        s.database(),
+        crate::db::Location::Sqlite(PathBuf::from("./data/perch.db"))
+    );
 }
 
 #[test]

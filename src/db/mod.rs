@@ -1,4 +1,4 @@
-//! Storage: the SQLite pool, embedded migrations, row types and queries. No actix, no
+//! Storage: the pool (SQLite or PostgreSQL), embedded migrations, row types and queries. No actix, no
 //! ActivityPub here: callers hand in plain values and get rows back.
 
 pub mod models;
@@ -7,77 +7,78 @@ pub mod queries;
 pub mod schema;
 
 use crate::error::{Error, Result};
-use diesel::{
-    connection::SimpleConnection,
-    r2d2::{ConnectionManager, CustomizeConnection, Pool},
-    SqliteConnection,
-};
+use diesel::r2d2::Pool;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
-/// A connection to whichever database the configuration names.
-#[derive(diesel::MultiConnection)]
-pub enum AnyConnection {
-    Sqlite(SqliteConnection),
-}
+mod connection;
+pub mod copy;
+mod locks;
+pub(crate) use connection::native;
+pub use connection::{AnyConnection, Location, Manager};
+pub use locks::{Job, JobLock};
 
 pub type Conn = AnyConnection;
 
-/// The SQLite connection inside `conn`, for the statements diesel's `MultiConnection` cannot
-/// build: upserts (`ON CONFLICT`) and `RETURNING` a selectable row. When PostgreSQL joins,
-/// each caller of this gets a PostgreSQL arm.
-pub fn sqlite(conn: &mut Conn) -> &mut SqliteConnection {
-    match conn {
-        AnyConnection::Sqlite(c) => c,
-    }
-}
-/// The backend `Conn` speaks, for the few types that name one (boxed queries and filters):
-/// one alias to change when PostgreSQL joins.
+/// The backend `Conn` speaks, for the few types that name one (boxed queries and filters).
 pub type Backend = <AnyConnection as diesel::Connection>::Backend;
-const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// The twin migration trees: the same names, each database's own SQL.
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// The connection pool. Cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<ConnectionManager<Conn>>,
-}
-
-#[derive(Debug)]
-struct SqlitePragmas;
-
-impl CustomizeConnection<Conn, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
-        // WAL lets readers run beside the one writer; the busy timeout makes writers queue
-        // instead of failing while another one holds the lock.
-        conn.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
-    }
+    pool: Pool<Manager>,
+    at: Location,
 }
 
 impl Db {
-    /// Opens (creating if needed) the SQLite file and applies pending migrations.
-    pub fn open(path: &Path, pool_size: u32) -> Result<Db> {
-        let db = Db::connect(path, pool_size)?;
+    /// Opens the database (creating a SQLite file if needed) and applies pending migrations.
+    pub fn open(at: impl Into<Location>, pool_size: u32) -> Result<Db> {
+        let db = Db::connect(at, pool_size)?;
         db.migrate()?;
         Ok(db)
     }
 
-    /// Opens the SQLite file without migrating it (`perch migrate`).
-    pub fn connect(path: &Path, pool_size: u32) -> Result<Db> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+    /// Opens the database without migrating it (`perch migrate`). One connection is made
+    /// first, so that a wrong URL fails at once with the server's own error (the pool would
+    /// retry it for its whole timeout and then report only that it timed out).
+    pub fn connect(at: impl Into<Location>, pool_size: u32) -> Result<Db> {
+        let at = at.into();
+        if let Location::Sqlite(path) = &at {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
         }
-        let manager = ConnectionManager::<Conn>::new(path.to_string_lossy());
+        drop(
+            at.establish()
+                .map_err(|e| Error::Connect(format!("cannot open {}: {e}", at.shown())))?,
+        );
+        let shown = at.shown();
+        // Connections are opened when a caller waits for one and kept until the pool goes,
+        // never by the pool's own threads in the background: libpq's TLS and SCRAM run on
+        // OpenSSL, and a connection being opened or closed there while the process exits
+        // races OpenSSL's exit-time clean-up (seen: a CLI command crashing as it ended).
         let pool = Pool::builder()
             .max_size(pool_size)
+            .min_idle(Some(0))
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connection_timeout(Duration::from_secs(30))
-            .connection_customizer(Box::new(SqlitePragmas))
-            .build(manager)
-            .map_err(|e| Error::internal(format!("cannot open {}: {e}", path.display())))?;
-        Ok(Db { pool })
+            .build(Manager(at.clone()))
+            .map_err(|e| Error::Connect(format!("cannot open {shown}: {e}")))?;
+        Ok(Db { pool, at })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.at.is_postgres()
+    }
+
+    /// Where this database lives.
+    pub fn location(&self) -> &Location {
+        &self.at
     }
 
     /// Applies the embedded migrations that have not run yet; returns how many ran. A
@@ -85,9 +86,14 @@ impl Db {
     /// know its tables (a downgrade goes back through the backup taken before the upgrade).
     pub fn migrate(&self) -> Result<usize> {
         let mut conn = self.pool.get()?;
-        refuse_newer(&mut conn)?;
+        let migrations = if self.is_postgres() {
+            POSTGRES_MIGRATIONS
+        } else {
+            SQLITE_MIGRATIONS
+        };
+        refuse_newer(&mut conn, &migrations)?;
         let done = conn
-            .run_pending_migrations(MIGRATIONS)
+            .run_pending_migrations(migrations)
             .map_err(|e| Error::Migration(e.to_string()))?;
         Ok(done.len())
     }
@@ -122,15 +128,15 @@ impl Db {
     }
 
     /// A connection for synchronous callers (CLI commands, start-up).
-    pub fn conn(&self) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<Conn>>> {
+    pub fn conn(&self) -> Result<diesel::r2d2::PooledConnection<Manager>> {
         Ok(self.pool.get()?)
     }
 }
 
 /// Fails when the database has migrations this binary does not carry.
-fn refuse_newer(conn: &mut Conn) -> Result<()> {
+fn refuse_newer(conn: &mut Conn, migrations: &EmbeddedMigrations) -> Result<()> {
     use diesel::migration::MigrationSource;
-    let known: Vec<String> = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&MIGRATIONS)
+    let known: Vec<String> = MigrationSource::<Backend>::migrations(migrations)
         .map_err(|e| Error::Migration(e.to_string()))?
         .iter()
         .map(|m| m.name().version().to_string())
@@ -154,14 +160,39 @@ fn refuse_newer(conn: &mut Conn) -> Result<()> {
     )))
 }
 
-/// Runs `f` in a write transaction that takes the write lock up front (`BEGIN IMMEDIATE`),
-/// so that two writers queue on the busy timeout instead of deadlocking on lock upgrade.
+/// Runs `f` in a write transaction that takes the write lock up front (SQLite's `BEGIN
+/// IMMEDIATE`; on PostgreSQL a transaction-scoped advisory lock), so that two writers queue
+/// instead of deadlocking on lock upgrade or deciding on what the other is changing.
 pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+    use diesel::RunQueryDsl;
+    let begin = match conn {
+        AnyConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+        AnyConnection::Pg(_) => "BEGIN",
+    };
+    transaction(conn, begin, |conn| {
+        if let AnyConnection::Pg(c) = conn {
+            // The same one-writer-at-a-time as SQLite's, across every process on the
+            // database: writers read what the last one committed before they decide.
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<diesel::sql_types::BigInt, _>(locks::WRITE_LOCK)
+                .execute(c)?;
+        }
+        f(conn)
+    })
+}
+
+/// Runs `f` in a transaction opened by the statement `begin` (on the connection inside, so
+/// that it can say what diesel's own `BEGIN` does not), committed if `f` succeeds and rolled
+/// back if it fails.
+fn transaction<T>(
+    conn: &mut Conn,
+    begin: &str,
+    f: impl FnOnce(&mut Conn) -> Result<T>,
+) -> Result<T> {
     use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
     match conn {
-        AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, begin)?,
+        AnyConnection::Pg(c) => AnsiTransactionManager::begin_transaction_sql(c, begin)?,
     }
     match f(conn) {
         Ok(v) => {
@@ -172,7 +203,7 @@ pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Resu
             if let Err(rollback) =
                 <Conn as Connection>::TransactionManager::rollback_transaction(conn)
             {
-                tracing::error!(error = %rollback, "cannot roll back a write transaction");
+                tracing::error!(error = %rollback, "cannot roll back a transaction");
             }
             Err(e)
         }

@@ -26,8 +26,9 @@ use std::sync::Arc;
 use tokio::sync::{watch, Semaphore};
 use url::Url;
 
-/// Runs until `stop` turns true. In-flight sends are abandoned then; their leases are freed
-/// when `perch serve` next starts ([`deliveries::release_leases`]) or when they expire.
+/// Runs until `stop` turns true. In-flight sends are abandoned then; their leases expire
+/// ([`lease_until`]) and the rows are claimed again, by this process restarted or another one
+/// on the same database.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let settings = state.settings.delivery.clone();
     let slots = Arc::new(Semaphore::new(settings.concurrency));
@@ -98,8 +99,11 @@ async fn idle_wait(state: &AppState, settings: &DeliverySettings) -> std::time::
     }
 }
 
+/// How long a claimed row stays leased: longer than an attempt can take (the request's
+/// timeout, signing, recording), short enough that the rows of a process that died go to
+/// the others (or to it, restarted) soon after.
 fn lease_until(settings: &DeliverySettings) -> NaiveDateTime {
-    db::now() + Duration::seconds(settings.timeout_seconds as i64 * 3 + 30)
+    db::now() + Duration::seconds(settings.timeout_seconds as i64 * 2 + 5)
 }
 
 /// What one attempt came to.

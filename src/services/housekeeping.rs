@@ -43,13 +43,20 @@ pub async fn sweep(state: &AppState) -> Result<Swept> {
     })
 }
 
-/// Sweeps once an hour until `stop`.
+/// Sweeps once an hour until `stop`: of several processes on one database, the one that
+/// holds the sweep's lock at the time.
 pub async fn sweeper(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        match sweep(&state).await {
-            Ok(swept) if swept == Swept::default() => {}
-            Ok(swept) => tracing::info!(?swept, "swept"),
-            Err(e) => tracing::warn!(error = %e, "the hourly sweep failed"),
+        let db = state.db.clone();
+        match tokio::task::spawn_blocking(move || db.try_job_lock(db::Job::Sweep)).await {
+            Ok(Ok(Some(_held))) => match sweep(&state).await {
+                Ok(swept) if swept == Swept::default() => {}
+                Ok(swept) => tracing::info!(?swept, "swept"),
+                Err(e) => tracing::warn!(error = %e, "the hourly sweep failed"),
+            },
+            Ok(Ok(None)) => tracing::debug!("another process is sweeping"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot take the sweep's lock"),
+            Err(e) => tracing::warn!(error = %e, "cannot take the sweep's lock"),
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}

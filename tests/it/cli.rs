@@ -1,7 +1,7 @@
 //! The `perch` binary as a self-hoster uses it: `perch serve` in one process, `perch post
 //! note` and friends in others, a follower instance receiving what the CLI published.
 
-use crate::support::{eventually, seed, spawn_app};
+use crate::support::{database, eventually, seed, spawn_app};
 use perch::db::{models::*, queries::objects};
 use std::{
     io::{BufRead, BufReader, Write},
@@ -19,6 +19,9 @@ pub(crate) fn perch(dir: &std::path::Path, domain: &str) -> Command {
         .env("PERCH__SERVER__WORKERS", "1")
         .env("PERCH__DELIVERY__POLL_INTERVAL_MS", "50")
         .env("RUST_LOG", "info");
+    if let Some(url) = crate::support::database::url_for(dir) {
+        cmd.env("PERCH__DATABASE__URL", url);
+    }
     cmd
 }
 
@@ -144,6 +147,22 @@ async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
 
     // A consistent copy while the server runs, and a check of the live database and keys.
     let copy = dir.path().join("backups/perch-copy.db");
+    if database::on_postgres() {
+        let refused = perch(dir.path(), &domain)
+            .args(["backup", copy.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            !refused.status.success() && said.contains("pg_dump"),
+            "{said}"
+        );
+        let report = cli(&["check"]);
+        assert!(report.contains("database: PostgreSQL"), "{report}");
+        assert!(report.contains("actor keys: ok"), "{report}");
+        set_and_check_password(dir.path(), &domain);
+        return;
+    }
     let out = cli(&["backup", copy.to_str().unwrap()]);
     assert!(out.starts_with("backed up to"), "{out}");
     let backup = perch::db::Db::open(&copy, 1).unwrap();
@@ -169,8 +188,11 @@ async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
         !again.status.success(),
         "an existing file is never overwritten"
     );
+    set_and_check_password(dir.path(), &domain);
+}
 
-    let mut passwd = perch(dir.path(), &domain)
+fn set_and_check_password(dir: &std::path::Path, domain: &str) {
+    let mut passwd = perch(dir, domain)
         .arg("passwd")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -183,7 +205,7 @@ async fn a_note_posted_from_the_command_line_reaches_a_follower_instance() {
         .write_all(b"correct horse battery\n")
         .unwrap();
     assert!(ok(passwd.wait_with_output().unwrap()).contains("password set"));
-    let db = perch::db::Db::open(&dir.path().join("perch.db"), 1).unwrap();
+    let db = perch::db::Db::open(database::location(dir), 1).unwrap();
     assert!(perch::services::setup::check_password(&db, "correct horse battery").unwrap());
     assert!(!perch::services::setup::check_password(&db, "wrong").unwrap());
 }

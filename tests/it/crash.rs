@@ -1,15 +1,15 @@
 //! `kill -9` of the real `perch serve` in the middle of a fan-out to 1,000 inboxes, then a
-//! restart on the same database: every inbox gets the activity at least once. The duplicates,
+//! restart on the same database: once the dead process's leases expire, every inbox gets the
+//! activity at least once. The duplicates,
 //! POSTs that reached an inbox while the process died before it could record them, are
 //! counted and printed; there can be no more of them than deliveries in flight.
 
 use crate::{
     cli::serve,
-    support::{add_follower, eventually, sink::Sink},
+    support::{add_follower, database, eventually, sink::Sink},
 };
 use perch::{
     app::Instance,
-    config::Settings,
     db::{self, models::DeliveryState, queries::deliveries},
     domain::Visibility,
     services::publish,
@@ -24,32 +24,17 @@ async fn kill_9_during_a_fan_out_to_1000_inboxes_loses_no_delivery() {
     let sink = Sink::start();
     sink.delay(Duration::from_millis(10));
     let dir = tempfile::tempdir().unwrap();
-    let (server, port) = serve(dir.path(), 0, &[]);
+    // Short attempts: the killed process's leases expire, and its rows are claimed again,
+    // within the test.
+    let env = [("PERCH__DELIVERY__TIMEOUT_SECONDS", "2")];
+    let (server, port) = serve(dir.path(), 0, &env);
 
     // Followers and the note go into the live database from here (`perch post` would make
     // the first attempts itself; here the server's worker does all of them).
     let domain = format!("localhost:{port}");
-    let settings =
-        Settings::loopback(dir.path(), &[("server.domain", domain.as_str().into())]).unwrap();
+    let settings = database::loopback(dir.path(), &[("server.domain", domain.as_str().into())]);
     let here = Instance::open(settings).await.unwrap();
-    let paths: Vec<String> = (0..FOLLOWERS)
-        .map(|n| format!("/users/f{n}/inbox"))
-        .collect();
-    let actors: Vec<(String, String)> = (0..FOLLOWERS)
-        .map(|n| (sink.url(&format!("/users/f{n}")), sink.url(&paths[n])))
-        .collect();
-    here.state()
-        .db
-        .run(move |c| {
-            db::write(c, |c| {
-                for (actor, inbox) in &actors {
-                    add_follower(c, actor, inbox)?;
-                }
-                Ok(())
-            })
-        })
-        .await
-        .unwrap();
+    let paths = followers_on(&here, &sink, FOLLOWERS).await;
     let note = publish::note(&here.data(), "Is anyone still there?", Visibility::Public)
         .await
         .unwrap();
@@ -68,7 +53,7 @@ async fn kill_9_during_a_fan_out_to_1000_inboxes_loses_no_delivery() {
         "the fan-out had ended before the kill; the test proves nothing (slow the sink down)"
     );
 
-    let (_server, _) = serve(dir.path(), port, &[]);
+    let (_server, _) = serve(dir.path(), port, &env);
     let counts = eventually("every inbox has the note", || async {
         let counts = sink.counts();
         paths
@@ -97,8 +82,29 @@ async fn kill_9_during_a_fan_out_to_1000_inboxes_loses_no_delivery() {
     );
 }
 
+/// `n` followers of `here`, each with an inbox on `sink`; their inboxes' paths.
+pub(crate) async fn followers_on(here: &Instance, sink: &Sink, n: usize) -> Vec<String> {
+    let paths: Vec<String> = (0..n).map(|i| format!("/users/f{i}/inbox")).collect();
+    let actors: Vec<(String, String)> = (0..n)
+        .map(|i| (sink.url(&format!("/users/f{i}")), sink.url(&paths[i])))
+        .collect();
+    here.state()
+        .db
+        .run(move |c| {
+            db::write(c, |c| {
+                for (actor, inbox) in &actors {
+                    add_follower(c, actor, inbox)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    paths
+}
+
 /// How many of the activity's deliveries are recorded as done.
-async fn delivered(here: &Instance, activity: i64) -> usize {
+pub(crate) async fn delivered(here: &Instance, activity: i64) -> usize {
     let rows = here
         .state()
         .db

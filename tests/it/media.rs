@@ -185,7 +185,11 @@ async fn only_stored_file_names_are_served() {
     media::upload(app.app.state(), jpeg_with_exif(), None)
         .await
         .unwrap();
-    assert!(app.dir.path().join("perch.db").exists());
+    let beside = app.dir.path().join("perch.db");
+    if !beside.exists() {
+        // On PostgreSQL there is no database file: one is put where it would be.
+        std::fs::write(&beside, b"not to be served").unwrap();
+    }
     let port = app.app.port;
     for path in [
         "/media/../perch.db",

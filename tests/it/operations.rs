@@ -2,8 +2,8 @@
 //! `/metrics` counts what perch did (requests, inbox activities, deliveries, fetches) and is
 //! closed without its token, or open on a loopback listener of its own.
 
-use crate::support::{eventually, http, remote_follower, spawn_app_with};
-use perch::{app::Instance, config::Settings, services::health};
+use crate::support::{database, eventually, http, remote_follower, spawn_app_with};
+use perch::{app::Instance, services::health};
 
 async fn scrape(url: &str, token: Option<&str>) -> (u16, String) {
     let mut req = http().get(url);
@@ -31,7 +31,7 @@ async fn health_says_the_database_and_the_worker_are_fine() {
 async fn without_a_running_worker_perch_is_unhealthy() {
     // What a CLI command opens: the database, no worker.
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::loopback(dir.path(), &[]).unwrap();
+    let settings = database::loopback(dir.path(), &[]);
     let instance = Instance::open(settings).await.unwrap();
     let health = health::check(instance.state()).await;
     assert_eq!(health.queue.worker, "stopped");
@@ -126,4 +126,40 @@ fn with_log_format_json_every_log_line_is_a_json_object() {
                 .is_some_and(|m| m.contains("created the local actor"))),
         "{stderr}"
     );
+}
+
+#[tokio::test]
+async fn a_wrong_database_url_stops_start_up_with_the_servers_own_words() {
+    // A port nothing listens on: the connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = format!("postgres://perch:secret@127.0.0.1:{port}/perch");
+    let Err(err) = perch::db::Db::open(perch::db::Location::Postgres(refused), 1) else {
+        panic!("opened a database on a closed port");
+    };
+    let said = err.to_string();
+    assert!(said.contains("Connection refused"), "{said}");
+    assert!(!said.contains("secret"), "the password is shown: {said}");
+
+    // The suite's PostgreSQL, with a wrong password.
+    if let Some(server) = std::env::var("PERCH_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let (scheme_user, rest) = server.split_once('@').unwrap();
+        let user = scheme_user.rsplit_once(':').map_or(scheme_user, |(u, _)| u);
+        let wrong = format!("{user}:not-the-password@{rest}");
+        let Err(err) = perch::db::Db::open(perch::db::Location::Postgres(wrong), 1) else {
+            panic!("opened a database with a wrong password");
+        };
+        let said = err.to_string();
+        assert!(said.contains("password authentication failed"), "{said}");
+        assert!(
+            !said.contains("not-the-password"),
+            "the password is shown: {said}"
+        );
+    }
 }

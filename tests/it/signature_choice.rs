@@ -4,7 +4,9 @@
 //! answer proves nothing (servers that verify later answer 202 to anything); a refusal of RFC
 //! 9421 gets the same POST again, signed draft-cavage.
 
-use crate::support::{eventually, following, remote::Remote, spawn_app, spawn_app_with, TestApp};
+use crate::support::{
+    eventually, follow_state, following, remote::Remote, spawn_app, spawn_app_with, TestApp,
+};
 use perch::{
     db::queries::signature_formats,
     domain::{Host, Visibility},
@@ -148,6 +150,24 @@ async fn a_server_that_reads_only_draft_cavage_gets_it_after_one_refusal_and_kee
     perch::services::follow::unfollow(&older.app.data(), &author.handle())
         .await
         .unwrap();
+    // The Undo is taken before the new Follow is sent: the two could otherwise reach the
+    // author in either order (see the closing note of issue 13).
+    let follower = older.actor_url();
+    let author_ref = &author;
+    eventually("the author has taken the Undo", || {
+        let follower = follower.clone();
+        async move {
+            follow_state(
+                author_ref,
+                &follower,
+                perch::db::models::Direction::Incoming,
+            )
+            .await
+            .is_none()
+            .then_some(())
+        }
+    })
+    .await;
     following(older, &author).await;
     assert_eq!(
         format_for(&author, older.domain()).await,

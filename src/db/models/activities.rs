@@ -4,7 +4,7 @@ use crate::db::schema::activities;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = activities)]
 pub struct DbActivity {
     pub id: i64,

@@ -5,7 +5,7 @@ use crate::db::schema::actors;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = actors)]
 pub struct DbActor {
     pub id: i64,

@@ -6,7 +6,7 @@ use crate::db::schema::deliveries;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = deliveries)]
 pub struct DbDelivery {
     pub id: i64,

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// A server deliveries go to, by the host[:port] of its inboxes, and whether it answers.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = hosts, primary_key(host))]
 pub struct DbHost {
     pub host: String,

@@ -5,7 +5,7 @@ use crate::db::schema::objects;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = objects)]
 pub struct DbObject {
     pub id: i64,

@@ -6,11 +6,11 @@ use diesel::prelude::*;
 
 /// Makes `actor` the author's account, unless there is one.
 pub fn ensure(conn: &mut Conn, actor: i64) -> Result<()> {
-    diesel::insert_into(account)
+    crate::db::native!(conn, |c| diesel::insert_into(account)
         .values((id.eq(1), actor_id.eq(actor), created_at.eq(now())))
         .on_conflict(id)
         .do_nothing()
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     Ok(())
 }
 

@@ -5,10 +5,12 @@ use crate::error::Result;
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut Conn, new: &NewActivity) -> Result<DbActivity> {
-    Ok(diesel::insert_into(activities)
-        .values(new)
-        .returning(DbActivity::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(
+        activities
+    )
+    .values(new)
+    .returning(DbActivity::as_returning())
+    .get_result(c))?)
 }
 
 /// The `kind` the inbox gives an activity it does not act on: such activities are not stored.
@@ -34,11 +36,11 @@ pub fn record_received(conn: &mut Conn, new: &NewActivity) -> Result<bool> {
     } else {
         new
     };
-    let n = diesel::insert_into(activities)
+    let n = crate::db::native!(conn, |c| diesel::insert_into(activities)
         .values(new)
         .on_conflict(ap_id)
         .do_nothing()
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     Ok(n > 0)
 }
 

@@ -1,6 +1,6 @@
 //! Actors: the local one (with its keys) and the remote ones we have fetched.
 
-use crate::db::{models::*, schema::actors::dsl::*, Conn};
+use crate::db::{models::*, schema::actors::dsl::*, AnyConnection, Conn};
 use crate::error::Result;
 use diesel::prelude::*;
 
@@ -23,11 +23,18 @@ pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbActor>> {
 /// The actor who has published a key with this id (its first or any other).
 pub fn by_public_key_id(conn: &mut Conn, key: &str) -> Result<Option<DbActor>> {
     use diesel::{dsl::sql, sql_types::Bool};
-    let among_others = sql::<Bool>(
-        "EXISTS (SELECT 1 FROM json_each(actors.other_keys) WHERE json_extract(value, '$.id') = ",
-    )
-    .bind::<diesel::sql_types::Text, _>(key.to_owned())
-    .sql(")");
+    // `other_keys` is a JSON array of {"id", "pem"}: each database reads JSON its own way.
+    let each_id = match conn {
+        AnyConnection::Sqlite(_) => {
+            "EXISTS (SELECT 1 FROM json_each(actors.other_keys) WHERE json_extract(value, '$.id') = "
+        }
+        AnyConnection::Pg(_) => {
+            "EXISTS (SELECT 1 FROM json_array_elements(actors.other_keys::json) k WHERE k->>'id' = "
+        }
+    };
+    let among_others = sql::<Bool>(each_id)
+        .bind::<diesel::sql_types::Text, _>(key.to_owned())
+        .sql(")");
     Ok(actors
         .filter(public_key_id.eq(key).or(among_others))
         .select(DbActor::as_select())
@@ -54,13 +61,13 @@ pub fn by_handle(conn: &mut Conn, user: &str, host: &str) -> Result<Option<DbAct
 
 /// Inserts the actor, or refreshes the stored copy with the same `ap_id`.
 pub fn upsert(conn: &mut Conn, new: &NewActor) -> Result<DbActor> {
-    Ok(diesel::insert_into(actors)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(actors)
         .values(new)
         .on_conflict(ap_id)
         .do_update()
         .set(new)
         .returning(DbActor::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+        .get_result(c))?)
 }
 
 /// Sets what [`upsert`] does not write of a remote actor: its keys after the first, and its
@@ -71,10 +78,12 @@ pub fn set_remote_extras(
     keys: &str,
     foreign_url: Option<&str>,
 ) -> Result<DbActor> {
-    Ok(diesel::update(actors.find(actor))
-        .set((other_keys.eq(keys), link.eq(foreign_url)))
-        .returning(DbActor::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+    Ok(crate::db::native!(conn, |c| diesel::update(
+        actors.find(actor)
+    )
+    .set((other_keys.eq(keys), link.eq(foreign_url)))
+    .returning(DbActor::as_returning())
+    .get_result(c))?)
 }
 
 pub fn count_remote(conn: &mut Conn) -> Result<i64> {
@@ -110,10 +119,12 @@ pub fn remote_domains(conn: &mut Conn) -> Result<Vec<String>> {
 
 /// Replaces the row of actor `wanted` with `new`.
 pub fn replace(conn: &mut Conn, wanted: i64, new: &NewActor) -> Result<DbActor> {
-    Ok(diesel::update(actors.find(wanted))
-        .set(new)
-        .returning(DbActor::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+    Ok(crate::db::native!(conn, |c| diesel::update(
+        actors.find(wanted)
+    )
+    .set(new)
+    .returning(DbActor::as_returning())
+    .get_result(c))?)
 }
 
 /// What the local actor shows of the profile: its name, bio, avatar URL and lock.

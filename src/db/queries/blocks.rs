@@ -51,10 +51,10 @@ pub fn covers(blocked: &str, host: &str) -> bool {
 
 /// Blocks an actor, and hides their comments. `false` if already blocked.
 pub fn block_actor(conn: &mut Conn, actor: &DbActor) -> Result<bool> {
-    let n = diesel::insert_into(blocks)
+    let n = crate::db::native!(conn, |c| diesel::insert_into(blocks)
         .values((actor_ap_id.eq(&actor.ap_id), created_at.eq(now())))
         .on_conflict_do_nothing()
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     hide_comments_of(conn, &[actor.id])?;
     drop_follows_of(conn, &[actor.id])?;
     Ok(n > 0)
@@ -63,10 +63,10 @@ pub fn block_actor(conn: &mut Conn, actor: &DbActor) -> Result<bool> {
 /// Blocks a whole domain and its subdomains, and hides the comments of their actors. `false` if already blocked.
 pub fn block_domain(conn: &mut Conn, host: &str) -> Result<bool> {
     let host = host.to_ascii_lowercase();
-    let n = diesel::insert_into(blocks)
+    let n = crate::db::native!(conn, |c| diesel::insert_into(blocks)
         .values((domain.eq(&host), created_at.eq(now())))
         .on_conflict_do_nothing()
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     let ids: Vec<i64> = schema::actors::table
         .select((schema::actors::id, schema::actors::domain))
         .load::<(i64, String)>(conn)?

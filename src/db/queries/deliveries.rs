@@ -1,7 +1,9 @@
 //! The persistent delivery queue: a row per (activity, inbox), claimed with a lease so that a
 //! crashed worker's rows come back, never lost.
 
-use crate::db::{models::*, now, schema::activities, schema::deliveries::dsl::*, Conn};
+use crate::db::{
+    models::*, now, schema::activities, schema::deliveries::dsl::*, AnyConnection, Conn,
+};
 use crate::error::Result;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -25,26 +27,32 @@ pub fn enqueue(conn: &mut Conn, activity: i64, inboxes: &[String]) -> Result<usi
         .collect();
     let mut n = 0;
     for chunk in rows.chunks(200) {
-        n += diesel::insert_into(deliveries)
+        n += crate::db::native!(conn, |c| diesel::insert_into(deliveries)
             .values(chunk)
             .on_conflict((activity_id, inbox))
             .do_nothing()
-            .execute(crate::db::sqlite(conn))?;
+            .execute(c))?;
     }
     Ok(n)
 }
 
 /// Up to `limit` pending rows that are due and not leased, oldest due first: (id, inbox).
+/// On PostgreSQL the rows are locked until the claim commits, and rows another transaction
+/// has locked are passed over (`FOR UPDATE SKIP LOCKED`): a claim never waits on a row that
+/// another process is changing, and never takes it.
 pub fn due(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, String)>> {
     let t = now();
-    Ok(deliveries
+    let query = deliveries
         .filter(state.eq(DeliveryState::Pending))
         .filter(next_attempt_at.le(t))
         .filter(locked_until.is_null().or(locked_until.lt(t)))
         .order((next_attempt_at.asc(), id.asc()))
         .limit(limit)
-        .select((id, inbox))
-        .load(conn)?)
+        .select((id, inbox));
+    Ok(match conn {
+        AnyConnection::Sqlite(c) => query.load(c)?,
+        AnyConnection::Pg(c) => query.for_update().skip_locked().load(c)?,
+    })
 }
 
 /// Leases the rows `ids` until `lease_until` and returns them with their activities.
@@ -105,15 +113,6 @@ pub fn unpark(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
         .execute(conn)?;
     }
     Ok(n)
-}
-
-/// Frees every lease: at start-up, when no worker of ours can hold one.
-pub fn release_leases(conn: &mut Conn) -> Result<usize> {
-    Ok(
-        diesel::update(deliveries.filter(locked_until.is_not_null()))
-            .set(locked_until.eq(None::<NaiveDateTime>))
-            .execute(conn)?,
-    )
 }
 
 /// The outcome of one attempt.

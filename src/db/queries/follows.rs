@@ -18,7 +18,7 @@ pub fn upsert(
     new_state: FollowState,
 ) -> Result<DbFollow> {
     let t = now();
-    Ok(diesel::insert_into(follows)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(follows)
         .values((
             actor_id.eq(actor),
             direction.eq(dir),
@@ -35,7 +35,7 @@ pub fn upsert(
             updated_at.eq(t),
         ))
         .returning(DbFollow::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+        .get_result(c))?)
 }
 
 pub fn get(conn: &mut Conn, actor: i64, dir: Direction) -> Result<Option<DbFollow>> {

@@ -20,7 +20,7 @@ pub fn failed(
         .filter(|h| at - h.updated_at <= gap)
         .and_then(|h| h.failing_since)
         .unwrap_or(at);
-    Ok(diesel::insert_into(hosts)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(hosts)
         .values((
             host.eq(server),
             failing_since.eq(Some(since)),
@@ -35,7 +35,7 @@ pub fn failed(
             updated_at.eq(at),
         ))
         .returning(DbHost::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+        .get_result(c))?)
 }
 
 /// Marks `server` unreachable (if it was not yet) with its next probe at `probe_at`.

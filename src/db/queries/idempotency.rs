@@ -20,11 +20,11 @@ pub fn earlier(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
 /// Remembers that `given` posted `object`; in the transaction that writes the post.
 pub fn remember(conn: &mut Conn, given: &str, object: i64) -> Result<()> {
     let t = now();
-    diesel::insert_into(idempotency_keys)
+    crate::db::native!(conn, |c| diesel::insert_into(idempotency_keys)
         .values((key.eq(given), object_id.eq(object), created_at.eq(t)))
         .on_conflict(key)
         .do_update()
         .set((object_id.eq(object), created_at.eq(t)))
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     Ok(())
 }

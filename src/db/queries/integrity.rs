@@ -1,4 +1,4 @@
-//! SQLite's own checks and copies of the whole file (`perch backup`, `perch check`).
+//! The database's own checks, and copies of a whole SQLite file (`perch backup`, `perch check`).
 
 use crate::db::Conn;
 use crate::error::Result;
@@ -37,4 +37,16 @@ pub fn integrity(conn: &mut Conn) -> Result<Vec<String>> {
 pub fn dangling_rows(conn: &mut Conn) -> Result<Vec<String>> {
     let rows: Vec<Dangling> = diesel::sql_query("PRAGMA foreign_key_check").load(conn)?;
     Ok(rows.into_iter().map(|d| d.table).collect())
+}
+
+#[derive(diesel::QueryableByName)]
+struct Version {
+    #[diesel(sql_type = Text)]
+    server_version: String,
+}
+
+/// PostgreSQL's `server_version` (e.g. "15.18 (Debian 15.18-0+deb12u1)").
+pub fn postgres_version(conn: &mut Conn) -> Result<String> {
+    let v: Version = diesel::sql_query("SHOW server_version").get_result(conn)?;
+    Ok(v.server_version)
 }

@@ -35,11 +35,11 @@ pub fn save(conn: &mut Conn, which: String, read: String) -> Result<DbMarker> {
         version: current + 1,
         updated_at: now(),
     };
-    diesel::insert_into(markers)
+    crate::db::native!(conn, |c| diesel::insert_into(markers)
         .values(&row)
         .on_conflict(timeline)
         .do_update()
         .set(&row)
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     Ok(row)
 }

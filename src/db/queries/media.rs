@@ -5,10 +5,10 @@ use crate::error::{Error, Result};
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut Conn, new: &NewMedia) -> Result<DbMedia> {
-    Ok(diesel::insert_into(media)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(media)
         .values(new)
         .returning(DbMedia::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+        .get_result(c))?)
 }
 
 pub fn by_public_id(conn: &mut Conn, pid: &str) -> Result<Option<DbMedia>> {
@@ -54,11 +54,11 @@ pub fn for_object(conn: &mut Conn, object: i64) -> Result<Vec<DbMedia>> {
 pub fn delete_unattached(conn: &mut Conn, ids: &[i64]) -> Result<Vec<DbMedia>> {
     let mut removed = Vec::new();
     for chunk in ids.chunks(500) {
-        removed.extend(
-            diesel::delete(media.filter(id.eq_any(chunk).and(object_id.is_null())))
-                .returning(DbMedia::as_returning())
-                .get_results(crate::db::sqlite(conn))?,
-        );
+        removed.extend(crate::db::native!(conn, |c| diesel::delete(
+            media.filter(id.eq_any(chunk).and(object_id.is_null()))
+        )
+        .returning(DbMedia::as_returning())
+        .get_results(c))?);
     }
     Ok(removed)
 }
@@ -70,7 +70,7 @@ pub fn delete_abandoned(
     before: chrono::NaiveDateTime,
     keep: &[String],
 ) -> Result<Vec<DbMedia>> {
-    Ok(diesel::delete(
+    Ok(crate::db::native!(conn, |c| diesel::delete(
         media.filter(
             object_id
                 .is_null()
@@ -80,7 +80,7 @@ pub fn delete_abandoned(
         ),
     )
     .returning(DbMedia::as_returning())
-    .get_results(crate::db::sqlite(conn))?)
+    .get_results(c))?)
 }
 
 /// The author's upload `wanted` (one with a file here, not a remote attachment).

@@ -7,10 +7,12 @@ use diesel::prelude::*;
 
 pub fn insert_app(conn: &mut Conn, new: &NewApp) -> Result<DbApp> {
     use schema::oauth_apps::dsl::*;
-    Ok(diesel::insert_into(oauth_apps)
-        .values(new)
-        .returning(DbApp::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(
+        oauth_apps
+    )
+    .values(new)
+    .returning(DbApp::as_returning())
+    .get_result(c))?)
 }
 
 pub fn app_by_client_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbApp>> {
@@ -42,18 +44,22 @@ pub fn insert_code(conn: &mut Conn, new: &DbCode) -> Result<()> {
 pub fn take_code(conn: &mut Conn, hash: &str) -> Result<Option<DbCode>> {
     use schema::oauth_codes::dsl::*;
     diesel::delete(oauth_codes.filter(expires_at.lt(now()))).execute(conn)?;
-    Ok(diesel::delete(oauth_codes.filter(code_hash.eq(hash)))
-        .returning(DbCode::as_returning())
-        .get_result(crate::db::sqlite(conn))
-        .optional()?)
+    Ok(crate::db::native!(conn, |c| diesel::delete(
+        oauth_codes.filter(code_hash.eq(hash))
+    )
+    .returning(DbCode::as_returning())
+    .get_result(c))
+    .optional()?)
 }
 
 pub fn insert_token(conn: &mut Conn, new: &NewToken) -> Result<DbToken> {
     use schema::oauth_tokens::dsl::*;
-    Ok(diesel::insert_into(oauth_tokens)
-        .values(new)
-        .returning(DbToken::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(
+        oauth_tokens
+    )
+    .values(new)
+    .returning(DbToken::as_returning())
+    .get_result(c))?)
 }
 
 pub fn token_by_hash(conn: &mut Conn, hash: &str) -> Result<Option<DbToken>> {

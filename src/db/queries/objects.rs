@@ -11,21 +11,21 @@ use crate::error::Result;
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut Conn, new: &NewObject) -> Result<DbObject> {
-    Ok(diesel::insert_into(objects)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(objects)
         .values(new)
         .returning(DbObject::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+        .get_result(c))?)
 }
 
 /// Stores a remote object once; a second copy with the same id is ignored.
 pub fn insert_remote(conn: &mut Conn, new: &NewObject) -> Result<Option<DbObject>> {
-    Ok(diesel::insert_into(objects)
+    Ok(crate::db::native!(conn, |c| diesel::insert_into(objects)
         .values(new)
         .on_conflict(ap_id)
         .do_nothing()
         .returning(DbObject::as_returning())
-        .get_result(crate::db::sqlite(conn))
-        .optional()?)
+        .get_result(c))
+    .optional()?)
 }
 
 pub fn by_ap_id(conn: &mut Conn, wanted: &str) -> Result<Option<DbObject>> {
@@ -136,10 +136,10 @@ pub fn set_hashtags(conn: &mut Conn, object: i64, names: &[String]) -> Result<()
     use crate::db::schema::hashtags::dsl as h;
     diesel::delete(h::hashtags.filter(h::object_id.eq(object))).execute(conn)?;
     for n in names {
-        diesel::insert_into(h::hashtags)
+        crate::db::native!(conn, |c| diesel::insert_into(h::hashtags)
             .values((h::object_id.eq(object), h::name.eq(n)))
             .on_conflict_do_nothing()
-            .execute(crate::db::sqlite(conn))?;
+            .execute(c))?;
     }
     Ok(())
 }
@@ -149,10 +149,10 @@ pub fn set_mentions(conn: &mut Conn, object: i64, actor_ids: &[i64]) -> Result<(
     use crate::db::schema::mentions::dsl as m;
     diesel::delete(m::mentions.filter(m::object_id.eq(object))).execute(conn)?;
     for a in actor_ids {
-        diesel::insert_into(m::mentions)
+        crate::db::native!(conn, |c| diesel::insert_into(m::mentions)
             .values((m::object_id.eq(object), m::actor_id.eq(a)))
             .on_conflict_do_nothing()
-            .execute(crate::db::sqlite(conn))?;
+            .execute(c))?;
     }
     Ok(())
 }
@@ -196,10 +196,12 @@ pub fn edit(conn: &mut Conn, post: &DbObject, edit: &PostEdit) -> Result<DbObjec
             created_at: crate::db::now(),
         })
         .execute(conn)?;
-    Ok(diesel::update(objects.find(post.id))
-        .set(edit)
-        .returning(DbObject::as_returning())
-        .get_result(crate::db::sqlite(conn))?)
+    Ok(crate::db::native!(conn, |c| diesel::update(
+        objects.find(post.id)
+    )
+    .set(edit)
+    .returning(DbObject::as_returning())
+    .get_result(c))?)
 }
 
 /// Replaces a remote object's extras (`objects.extras`: a foreign link, a poll's counts).

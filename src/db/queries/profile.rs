@@ -15,11 +15,11 @@ pub fn get(conn: &mut Conn) -> Result<Option<DbProfile>> {
 /// Replaces the stored edits.
 pub fn put(conn: &mut Conn, row: &DbProfile) -> Result<()> {
     // An upsert rather than SQLite's REPLACE, which PostgreSQL does not have.
-    diesel::insert_into(profile)
+    crate::db::native!(conn, |c| diesel::insert_into(profile)
         .values(row)
         .on_conflict(id)
         .do_update()
         .set(row)
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     Ok(())
 }

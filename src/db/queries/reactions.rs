@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 /// Records a like or boost; `false` if that actor had already done so.
 pub fn add(conn: &mut Conn, object: i64, actor: i64, what: &str, activity: &str) -> Result<bool> {
-    let n = diesel::insert_into(reactions)
+    let n = crate::db::native!(conn, |c| diesel::insert_into(reactions)
         .values((
             object_id.eq(object),
             actor_id.eq(actor),
@@ -15,7 +15,7 @@ pub fn add(conn: &mut Conn, object: i64, actor: i64, what: &str, activity: &str)
             created_at.eq(now()),
         ))
         .on_conflict_do_nothing()
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     Ok(n > 0)
 }
 

@@ -50,7 +50,7 @@ pub fn all(conn: &mut Conn) -> Result<Vec<Known>> {
 /// Remembers that `server` is sent `taken` (one of [`RFC9421`], [`CAVAGE`]) because of `why`.
 pub fn set(conn: &mut Conn, server: &str, taken: &str, why: &str) -> Result<()> {
     let server = server.to_ascii_lowercase();
-    diesel::insert_into(signature_formats)
+    crate::db::native!(conn, |c| diesel::insert_into(signature_formats)
         .values((
             host.eq(&server),
             format.eq(taken),
@@ -60,7 +60,7 @@ pub fn set(conn: &mut Conn, server: &str, taken: &str, why: &str) -> Result<()> 
         .on_conflict(host)
         .do_update()
         .set((format.eq(taken), evidence.eq(why), checked_at.eq(now())))
-        .execute(crate::db::sqlite(conn))?;
+        .execute(c))?;
     Ok(())
 }
 

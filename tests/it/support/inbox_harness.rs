@@ -11,7 +11,6 @@ use perch::{
         signatures::RequestSigner,
         ACTIVITY_JSON,
     },
-    config::Settings,
     db::{models::*, queries},
     error::Error,
 };
@@ -98,7 +97,7 @@ pub struct InboxHarness {
 impl InboxHarness {
     pub async fn new() -> InboxHarness {
         let dir = tempfile::tempdir().expect("tempdir");
-        let settings = Settings::loopback(
+        let settings = super::database::loopback(
             dir.path(),
             &[
                 ("server.domain", DOMAIN.into()),
@@ -106,8 +105,7 @@ impl InboxHarness {
                 ("federation.inbox_rate_per_minute", 0.into()),
                 ("federation.inbox_rate_per_address_per_minute", 0.into()),
             ],
-        )
-        .expect("settings");
+        );
         let instance = Instance::open(settings).await.expect("instance");
         let keys = activitypub_federation::http_signatures::generate_actor_keypair().expect("keys");
         let key_id = format!("{ACTOR}#main-key");

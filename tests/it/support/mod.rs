@@ -1,5 +1,6 @@
 //! Starting real perch instances for tests, and waiting on what they do.
 
+pub mod database;
 pub mod hostile;
 pub mod inbox_harness;
 pub mod remote;
@@ -9,7 +10,8 @@ pub mod sink;
 use perch::{app::RunningApp, config::Settings, db::Conn, error::Result};
 use std::{future::Future, time::Duration};
 
-/// A perch instance on 127.0.0.1:PORT, known as localhost:PORT, with its own SQLite file.
+/// A perch instance on 127.0.0.1:PORT, known as localhost:PORT, with its own database
+/// ([`database`]).
 pub struct TestApp {
     pub app: RunningApp,
     pub dir: tempfile::TempDir,
@@ -94,16 +96,27 @@ fn settings(
         ("server.domain", domain.into()),
     ];
     all.extend(extra.iter().cloned());
-    Settings::loopback(dir, &all).expect("test settings")
+    database::loopback(dir, &all)
 }
 
 /// Starts an instance with the test defaults and `extra` config keys on top.
 pub async fn spawn_app_with(extra: &[(&str, toml::Value)]) -> TestApp {
+    log_when_asked();
     let dir = tempfile::tempdir().expect("tempdir");
     let app = perch::app::spawn(settings(dir.path(), "127.0.0.1:0", "localhost:0", extra))
         .await
         .expect("spawn");
     TestApp { app, dir }
+}
+
+/// With `RUST_LOG` set, the instances' logs go to the test's output (`--nocapture` shows them).
+fn log_when_asked() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
 }
 
 pub async fn spawn_app() -> TestApp {

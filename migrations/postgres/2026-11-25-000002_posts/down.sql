@@ -1,0 +1,11 @@
+DROP TABLE object_versions;
+DROP TABLE media;
+DROP TABLE mentions;
+DROP TABLE hashtags;
+DROP INDEX objects_local_published;
+DROP INDEX objects_source_key;
+DROP INDEX objects_slug;
+ALTER TABLE objects DROP COLUMN source_key;
+ALTER TABLE objects DROP COLUMN tags;
+ALTER TABLE objects DROP COLUMN deleted_at;
+ALTER TABLE objects DROP COLUMN slug;

@@ -1,0 +1,2 @@
+DROP INDEX actors_public_key_id;
+DROP TABLE signature_formats;

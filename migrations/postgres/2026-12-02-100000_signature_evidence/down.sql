@@ -1,0 +1,1 @@
+ALTER TABLE signature_formats DROP COLUMN evidence;
