@@ -48,14 +48,17 @@ pub async fn sweep(state: &AppState) -> Result<Swept> {
 pub async fn sweeper(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         let db = state.db.clone();
-        match tokio::task::spawn_blocking(move || db.try_job_lock(db::Job::Sweep)).await {
-            Ok(Ok(Some(_held))) => match sweep(&state).await {
+        let lock = tokio::task::spawn_blocking(move || db.try_job_lock(db::Job::Sweep)).await;
+        match lock
+            .map_err(crate::error::Error::from)
+            .and_then(|taken| taken)
+        {
+            Ok(Some(_held)) => match sweep(&state).await {
                 Ok(swept) if swept == Swept::default() => {}
                 Ok(swept) => tracing::info!(?swept, "swept"),
                 Err(e) => tracing::warn!(error = %e, "the hourly sweep failed"),
             },
-            Ok(Ok(None)) => tracing::debug!("another process is sweeping"),
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot take the sweep's lock"),
+            Ok(None) => tracing::debug!("another process is sweeping"),
             Err(e) => tracing::warn!(error = %e, "cannot take the sweep's lock"),
         }
         tokio::select! {

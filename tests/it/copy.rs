@@ -80,9 +80,9 @@ async fn a_database_copied_to_postgresql_and_back_is_the_same_row_for_row() {
     let (a, _b) = lived_in().await;
     let source = database::location(a.dir.path());
     let work = tempfile::tempdir().unwrap();
-    let middle = match std::env::var("PERCH_TEST_POSTGRES_URL") {
-        Ok(server) if !server.is_empty() => Location::Postgres(database::create(&server)),
-        _ => Location::Sqlite(work.path().join("middle.db")),
+    let middle = match database::server() {
+        Some(server) => Location::Postgres(database::create(&server)),
+        None => Location::Sqlite(work.path().join("middle.db")),
     };
     let file = Location::Sqlite(work.path().join("file.db"));
     let back = Location::Sqlite(work.path().join("back.db"));

@@ -54,6 +54,22 @@ async fn kill_9_during_a_fan_out_to_1000_inboxes_loses_no_delivery() {
     );
 
     let (_server, _) = serve(dir.path(), port, &env);
+    let duplicates = every_inbox_has_it(&here, &sink, &paths, activity).await;
+    println!(
+        "kill -9 after {sent_before} of {FOLLOWERS} inboxes had the note ({recorded_before} \
+         recorded); after the restart every inbox has it; {duplicates} duplicates"
+    );
+}
+
+/// Waits until every inbox of `paths` has had the activity and every delivery is recorded;
+/// checks that no inbox had it more than twice, and no more than the deliveries one process
+/// has in flight twice at all. The number of duplicates.
+pub(crate) async fn every_inbox_has_it(
+    here: &Instance,
+    sink: &Sink,
+    paths: &[String],
+    activity: i64,
+) -> usize {
     let counts = eventually("every inbox has the note", || async {
         let counts = sink.counts();
         paths
@@ -63,23 +79,19 @@ async fn kill_9_during_a_fan_out_to_1000_inboxes_loses_no_delivery() {
     })
     .await;
     eventually("every delivery is recorded", || async {
-        (delivered(&here, activity).await == FOLLOWERS).then_some(())
+        (delivered(here, activity).await == paths.len()).then_some(())
     })
     .await;
-
     let total: usize = counts.values().sum();
-    let duplicates = total - FOLLOWERS;
-    println!(
-        "kill -9 after {sent_before} of {FOLLOWERS} inboxes had the note ({recorded_before} \
-         recorded); after the restart every inbox has it; {duplicates} duplicates"
-    );
-    assert_eq!(counts.len(), FOLLOWERS, "only the followers' inboxes");
+    let duplicates = total - paths.len();
+    assert_eq!(counts.len(), paths.len(), "only the followers' inboxes");
     assert!(counts.values().all(|&n| n <= 2), "{counts:?}");
     let concurrency = here.state().settings.delivery.concurrency;
     assert!(
         duplicates <= concurrency,
         "only deliveries in flight at the kill are repeated: {duplicates} > {concurrency}"
     );
+    duplicates
 }
 
 /// `n` followers of `here`, each with an inbox on `sink`; their inboxes' paths.

@@ -145,10 +145,7 @@ async fn a_wrong_database_url_stops_start_up_with_the_servers_own_words() {
     assert!(!said.contains("secret"), "the password is shown: {said}");
 
     // The suite's PostgreSQL, with a wrong password.
-    if let Some(server) = std::env::var("PERCH_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
+    if let Some(server) = database::server() {
         let (scheme_user, rest) = server.split_once('@').unwrap();
         let user = scheme_user.rsplit_once(':').map_or(scheme_user, |(u, _)| u);
         let wrong = format!("{user}:not-the-password@{rest}");

@@ -11,7 +11,8 @@ pub fn on_postgres() -> bool {
     server().is_some()
 }
 
-fn server() -> Option<String> {
+/// The PostgreSQL server `PERCH_TEST_POSTGRES_URL` names, if any.
+pub fn server() -> Option<String> {
     std::env::var("PERCH_TEST_POSTGRES_URL")
         .ok()
         .filter(|u| !u.trim().is_empty())
