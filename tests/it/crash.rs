@@ -6,11 +6,11 @@
 
 use crate::{
     cli::serve,
-    support::{add_follower, database, eventually, sink::Sink},
+    support::{database, eventually, followers::followers_on, sink::Sink},
 };
 use perch::{
     app::Instance,
-    db::{self, models::DeliveryState, queries::deliveries},
+    db::{models::DeliveryState, queries::deliveries},
     domain::Visibility,
     services::publish,
 };
@@ -92,27 +92,6 @@ pub(crate) async fn every_inbox_has_it(
         "only deliveries in flight at the kill are repeated: {duplicates} > {concurrency}"
     );
     duplicates
-}
-
-/// `n` followers of `here`, each with an inbox on `sink`; their inboxes' paths.
-pub(crate) async fn followers_on(here: &Instance, sink: &Sink, n: usize) -> Vec<String> {
-    let paths: Vec<String> = (0..n).map(|i| format!("/users/f{i}/inbox")).collect();
-    let actors: Vec<(String, String)> = (0..n)
-        .map(|i| (sink.url(&format!("/users/f{i}")), sink.url(&paths[i])))
-        .collect();
-    here.state()
-        .db
-        .run(move |c| {
-            db::write(c, |c| {
-                for (actor, inbox) in &actors {
-                    add_follower(c, actor, inbox)?;
-                }
-                Ok(())
-            })
-        })
-        .await
-        .unwrap();
-    paths
 }
 
 /// How many of the activity's deliveries are recorded as done.

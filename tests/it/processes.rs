@@ -6,8 +6,8 @@
 
 use crate::{
     cli::serve,
-    crash::{every_inbox_has_it, followers_on},
-    support::{database, eventually, http, sink::Sink},
+    crash::every_inbox_has_it,
+    support::{database, eventually, followers::followers_on, http, sink::Sink},
 };
 use perch::{app::Instance, db, domain::Visibility, services::publish};
 use std::time::Duration;

@@ -1,11 +1,15 @@
 //! Starting real perch instances for tests, and waiting on what they do.
 
 pub mod database;
+pub mod followers;
 pub mod hostile;
 pub mod inbox_harness;
+pub mod process;
 pub mod remote;
 pub mod seed;
 pub mod sink;
+
+pub use followers::add_follower;
 
 use perch::{app::RunningApp, config::Settings, db::Conn, error::Result};
 use std::{future::Future, time::Duration};
@@ -249,48 +253,4 @@ pub async fn get_json(url: &str) -> (u16, serde_json::Value) {
         .unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(serde_json::Value::Null))
-}
-
-/// Records an accepted follower `ap_id` whose inbox is `inbox` (no shared inbox), as if its
-/// Follow had come in: for tests whose followers are stand-ins rather than servers.
-pub fn add_follower(c: &mut Conn, ap_id: &str, inbox: &str) -> Result<perch::db::models::DbActor> {
-    use perch::db::{models::*, queries};
-    let url = url::Url::parse(ap_id).map_err(perch::error::Error::internal)?;
-    let actor = queries::actors::upsert(
-        c,
-        &NewActor {
-            ap_id: ap_id.to_owned(),
-            local: false,
-            kind: "Person".into(),
-            username: url
-                .path()
-                .rsplit('/')
-                .next()
-                .unwrap_or("someone")
-                .to_owned(),
-            domain: perch::domain::Host::name_of(&url),
-            name: None,
-            summary: None,
-            inbox: inbox.to_owned(),
-            shared_inbox: None,
-            outbox: None,
-            followers_url: None,
-            url: None,
-            icon: None,
-            public_key_id: format!("{ap_id}#main-key"),
-            public_key_pem: String::new(),
-            private_key_pem: None,
-            manually_approves_followers: false,
-            published: None,
-            fetched_at: perch::db::now(),
-        },
-    )?;
-    queries::follows::upsert(
-        c,
-        actor.id,
-        Direction::Incoming,
-        &format!("{ap_id}/follow"),
-        FollowState::Accepted,
-    )?;
-    Ok(actor)
 }
