@@ -146,9 +146,14 @@ impl RunningApp {
         for server in &self.servers {
             server.stop(false).await;
         }
-        for t in self.tasks {
-            t.abort();
-            let _ = t.await;
+        // The worker frees the leases of the sends it abandons (within its grace); anything
+        // still running after that is cut short.
+        let grace = delivery::worker::STOP_GRACE + std::time::Duration::from_secs(1);
+        for mut t in self.tasks {
+            if tokio::time::timeout(grace, &mut t).await.is_err() {
+                t.abort();
+                let _ = t.await;
+            }
         }
     }
 }

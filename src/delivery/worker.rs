@@ -26,9 +26,9 @@ use std::sync::Arc;
 use tokio::sync::{watch, Semaphore};
 use url::Url;
 
-/// Runs until `stop` turns true. In-flight sends are abandoned then; their leases expire
-/// ([`lease_until`]) and the rows are claimed again, by this process restarted or another one
-/// on the same database.
+/// Runs until `stop` turns true. In-flight sends are abandoned then and their leases freed,
+/// so that their rows go out at once when this process starts again, or from another one on
+/// the same database. A process that dies leaves its leases to expire ([`lease_until`]).
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let settings = state.settings.delivery.clone();
     let slots = Arc::new(Semaphore::new(settings.concurrency));
@@ -36,11 +36,19 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         state.queue.beat();
         if *stop.borrow() {
+            // Each abandoned send frees its lease and then its slot: wait for them (briefly).
+            let all = u32::try_from(settings.concurrency).unwrap_or(u32::MAX);
+            let _ = tokio::time::timeout(STOP_GRACE, slots.acquire_many(all)).await;
             return;
         }
         let Ok(first) = slots.clone().acquire_owned().await else {
             return;
         };
+        if *stop.borrow() {
+            // Stopped while every slot was busy: claim nothing more.
+            drop(first);
+            continue;
+        }
         let free = slots.available_permits() + 1;
         let lease = lease_until(&settings);
         let claim_settings = settings.clone();
@@ -77,9 +85,15 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             let state = state.clone();
             let mut stop = stop.clone();
             tokio::spawn(async move {
-                tokio::select! {
-                    _ = deliver(&state, row, activity) => {}
-                    _ = stop.wait_for(|s| *s) => {}
+                let id = row.id;
+                let abandoned = tokio::select! {
+                    _ = deliver(&state, row, activity) => false,
+                    _ = stop.wait_for(|s| *s) => true,
+                };
+                if abandoned {
+                    if let Err(e) = state.db.run(move |c| deliveries::release(c, id)).await {
+                        tracing::warn!(error = %e, delivery = id, "cannot free the lease of an abandoned send");
+                    }
                 }
                 drop(permit);
             });
@@ -98,6 +112,9 @@ async fn idle_wait(state: &AppState, settings: &DeliverySettings) -> std::time::
         _ => poll,
     }
 }
+
+/// How long a stopping worker waits for its abandoned sends to free their leases.
+pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How long a claimed row stays leased: longer than an attempt can take (the request's
 /// timeout, signing, recording), short enough that the rows of a process that died go to

@@ -1,7 +1,7 @@
 //! The delivery queue: retries a failing inbox until it takes the activity, once; and keeps
 //! what is queued across a restart.
 
-use crate::support::{eventually, remote_follower, seed, spawn_app};
+use crate::support::{eventually, remote_follower, seed, sink::Sink, spawn_app};
 use perch::{
     db::{
         models::*,
@@ -128,4 +128,45 @@ async fn pending_deliveries_survive_a_restart() {
         .filter(|r| r.status == 202)
         .count();
     assert_eq!(accepted, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sends_in_flight_at_a_restart_go_out_right_after_it() {
+    // A slow inbox server: the sends are still waiting for its answer when perch stops.
+    let sink = Sink::start();
+    sink.delay(std::time::Duration::from_secs(30));
+    let app = spawn_app().await;
+    let paths = app
+        .query({
+            let inboxes: Vec<String> = (0..3).map(|n| sink.url(&format!("/f{n}/inbox"))).collect();
+            move |c| {
+                for inbox in &inboxes {
+                    crate::support::add_follower(c, &inbox.replace("/inbox", ""), inbox)?;
+                }
+                Ok(inboxes)
+            }
+        })
+        .await;
+    let note = publish::note(&app.app.data(), "slow readers", Visibility::Public)
+        .await
+        .unwrap();
+    let activity = note.activity.id;
+    eventually("every send is in flight", || async {
+        (sink.total() == paths.len()).then_some(())
+    })
+    .await;
+
+    // A graceful stop frees their leases (each lasts 25 s at the default 10 s timeout, longer
+    // than this test waits), so the restarted perch sends them again at once.
+    let app = app.restart().await;
+    sink.delay(std::time::Duration::ZERO);
+    eventually("every delivery is done after the restart", || async {
+        let rows = app
+            .query(move |c| deliveries::for_activity(c, activity))
+            .await;
+        rows.iter()
+            .all(|r| r.state == DeliveryState::Delivered)
+            .then_some(())
+    })
+    .await;
 }

@@ -115,6 +115,13 @@ pub fn unpark(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
     Ok(n)
 }
 
+/// Frees the lease on `delivery`: its send was abandoned before it could be recorded.
+pub fn release(conn: &mut Conn, delivery: i64) -> Result<usize> {
+    Ok(diesel::update(deliveries.find(delivery))
+        .set(locked_until.eq(None::<NaiveDateTime>))
+        .execute(conn)?)
+}
+
 /// The outcome of one attempt.
 pub struct Outcome {
     pub new_state: DeliveryState,
