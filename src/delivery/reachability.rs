@@ -144,6 +144,13 @@ pub fn failed(
             return Ok(DeliveryState::Parked);
         }
         deliveries::defer_server(conn, &server, next)?;
+        // The server's streak began within a retry of this row being queued: it is the server
+        // that has failed all along, and its horizon, which ends a moment after the row's,
+        // decides (the row is parked then). Only a row whose server answered meanwhile
+        // outlives its horizon alone.
+        if since <= row.retry_since() + gap {
+            return Ok(DeliveryState::Pending);
+        }
     } else {
         answered(conn, &server)?;
     }
@@ -313,6 +320,31 @@ mod tests {
         assert!(host.unreachable_since.is_some() && host.next_probe_at.is_some());
         // A probe that fails, or a delivery in flight when the mark was set: parked again.
         assert_eq!(fail(&mut c, &settings, &row, 1), DeliveryState::Parked);
+    }
+
+    #[test]
+    fn a_row_queued_just_before_its_server_failed_waits_for_the_servers_verdict() {
+        let (_dir, db, settings) = setup();
+        let mut c = db.conn().expect("conn");
+        // The row's horizon (1 h) ended 5 min ago; its server has failed since 7 min after it
+        // was queued (within one retry gap), so its own horizon is 2 min away.
+        let row = row(65);
+        hosts::failed(
+            &mut c,
+            "down.example",
+            db::now(),
+            "HTTP 503",
+            Duration::minutes(20),
+        )
+        .expect("a failure");
+        failing_for(&mut c, 58, 1);
+        assert_eq!(fail(&mut c, &settings, &row, 1), DeliveryState::Pending);
+        assert_eq!(fail(&mut c, &settings, &row, 5), DeliveryState::Parked);
+        // Where the server answered in between (its streak is younger than the row's life by
+        // more than a retry gap), the row is given up on its own horizon, as before.
+        let (_dir, db, settings) = setup();
+        let mut c = db.conn().expect("conn");
+        assert_eq!(fail(&mut c, &settings, &row, 1), DeliveryState::Dead);
     }
 
     #[test]

@@ -131,11 +131,8 @@ async fn a_server_answering_503_is_parked_until_it_sends_us_an_activity() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_port_is_parked_and_a_probe_finds_it_back() {
-    // A longer horizon than the others: a row counts its horizon from when it was queued, the
-    // server from its first failure, and under a loaded machine the first attempt can come
-    // late enough for the row's to end first (the row is then dead, not parked).
     let app = spawn_app_with(&[
-        ("delivery.give_up_after_hours", hours(HORIZON_SECONDS * 3.0)),
+        ("delivery.give_up_after_hours", hours(HORIZON_SECONDS)),
         ("delivery.unreachable_probe_hours", hours(0.5)),
     ])
     .await;
