@@ -6,6 +6,7 @@ mod support;
 
 mod architecture;
 mod authorized_fetch;
+mod bench;
 mod bounds;
 mod cli;
 mod client;

@@ -33,6 +33,16 @@ pub(crate) async fn followers_on(here: &Instance, sink: &Sink, n: usize) -> Vec<
 /// Records an accepted follower `ap_id` whose inbox is `inbox` (no shared inbox), as if its
 /// Follow had come in: for tests whose followers are stand-ins rather than servers.
 pub fn add_follower(c: &mut Conn, ap_id: &str, inbox: &str) -> Result<DbActor> {
+    add_follower_sharing(c, ap_id, inbox, None)
+}
+
+/// [`add_follower`] with a shared inbox, as followers on one Mastodon server have.
+pub fn add_follower_sharing(
+    c: &mut Conn,
+    ap_id: &str,
+    inbox: &str,
+    shared_inbox: Option<&str>,
+) -> Result<DbActor> {
     let url = url::Url::parse(ap_id).map_err(perch::error::Error::internal)?;
     let actor = queries::actors::upsert(
         c,
@@ -50,7 +60,7 @@ pub fn add_follower(c: &mut Conn, ap_id: &str, inbox: &str) -> Result<DbActor> {
             name: None,
             summary: None,
             inbox: inbox.to_owned(),
-            shared_inbox: None,
+            shared_inbox: shared_inbox.map(str::to_owned),
             outbox: None,
             followers_url: None,
             url: None,

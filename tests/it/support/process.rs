@@ -38,6 +38,11 @@ pub fn ok(output: Output) -> String {
 pub struct Served(Child);
 
 impl Served {
+    /// The process id, for reading its memory in /proc.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
     /// `kill -9`: SIGKILL, no shutdown of any kind (std's `Child::kill` on Unix).
     pub fn kill_9(mut self) {
         self.0.kill().expect("kill -9");
