@@ -7,7 +7,10 @@
 //! keeps images, code languages, task lists and footnotes ([`clean_authored`]).
 
 use ammonia::Builder;
-use std::{collections::HashSet, sync::OnceLock};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Mutex, OnceLock},
+};
 
 /// The one policy: what stays of any HTML, the network's or the author's.
 fn policy() -> Builder<'static> {
@@ -101,6 +104,29 @@ pub fn clean(html: &str) -> String {
     remote().clean(html).to_string()
 }
 
+/// How many cleaned fragments [`clean_shown`] remembers (about a megabyte of comments).
+const SHOWN_KEPT: usize = 2048;
+
+/// [`clean`] for HTML that is shown again and again (the comments under a post, cleaned once
+/// more at every view whatever stored them): the same answer, remembered for the same input,
+/// so that a page with a thousand comments is not a thousand parses per view. The memory is
+/// bounded: it starts over when full.
+pub fn clean_shown(html: &str) -> String {
+    static SHOWN: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let shown = SHOWN.get_or_init(Mutex::default);
+    if let Some(cleaned) = shown.lock().ok().and_then(|m| m.get(html).cloned()) {
+        return cleaned;
+    }
+    let cleaned = clean(html);
+    if let Ok(mut m) = shown.lock() {
+        if m.len() >= SHOWN_KEPT {
+            m.clear();
+        }
+        m.insert(html.to_owned(), cleaned.clone());
+    }
+    cleaned
+}
+
 /// The HTML that the author's Markdown rendered to (from an app, the CLI or an import): the
 /// same policy, with what articles need. Raw HTML in the Markdown is held to it too.
 pub fn clean_authored(html: &str) -> String {
@@ -109,7 +135,26 @@ pub fn clean_authored(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, clean_authored};
+    use super::{clean, clean_authored, clean_shown};
+
+    #[test]
+    fn html_shown_again_is_cleaned_as_the_first_time() {
+        let html =
+            r#"<p onclick="x()">hi <script>alert(1)</script><a href="javascript:x">l</a></p>"#;
+        let first = clean_shown(html);
+        assert_eq!(first, clean(html));
+        assert!(
+            !first.contains("script")
+                && !first.contains("onclick")
+                && !first.contains("javascript")
+        );
+        assert_eq!(clean_shown(html), first);
+        for n in 0..super::SHOWN_KEPT + 10 {
+            let other = format!("<p>comment {n}<script>x</script></p>");
+            assert_eq!(clean_shown(&other), clean(&other));
+        }
+        assert_eq!(clean_shown(html), first);
+    }
 
     #[test]
     fn the_authors_markdown_keeps_what_articles_need_and_nothing_executable() {

@@ -173,7 +173,7 @@ fn view(state: &AppState, o: &DbObject, author: &DbActor, media: &[DbMedia]) -> 
         } else if o.local {
             o.content.clone()
         } else {
-            sanitize::clean(&o.content)
+            sanitize::clean_shown(&o.content)
         },
         warning: o
             .summary

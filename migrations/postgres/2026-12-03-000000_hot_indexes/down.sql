@@ -1,0 +1,2 @@
+DROP INDEX notifications_by_actor;
+DROP INDEX objects_parent;
