@@ -4,7 +4,10 @@
 
 use std::{
     collections::VecDeque,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
     time::{Duration, Instant},
 };
 
@@ -28,19 +31,52 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
-/// GETs `url` (with `headers`) on `connections` connections, one request at a time on each,
-/// for `duration`.
+/// When a read load ends.
+#[derive(Clone)]
+pub enum Until {
+    Time(Instant),
+    /// When the flag is set.
+    Stopped(Arc<AtomicBool>),
+}
+
+impl Until {
+    fn reached(&self) -> bool {
+        match self {
+            Until::Time(t) => Instant::now() >= *t,
+            Until::Stopped(flag) => flag.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// GETs `url` (with `headers`) on `connections` connections for `duration`.
 pub async fn hammer(
     url: &str,
     headers: &[(&str, String)],
     connections: usize,
     duration: Duration,
 ) -> Latencies {
+    reads(
+        url,
+        headers,
+        connections,
+        Until::Time(Instant::now() + duration),
+    )
+    .await
+}
+
+/// GETs `url` (with `headers`) on `connections` connections, one request at a time on each,
+/// until `until`.
+pub async fn reads(
+    url: &str,
+    headers: &[(&str, String)],
+    connections: usize,
+    until: Until,
+) -> Latencies {
     let start = Instant::now();
-    let until = start + duration;
     let tasks: Vec<_> = (0..connections)
         .map(|_| {
             let url = url.to_owned();
+            let until = until.clone();
             let headers: Vec<(String, String)> = headers
                 .iter()
                 .map(|(n, v)| ((*n).to_owned(), v.clone()))
@@ -49,7 +85,7 @@ pub async fn hammer(
                 let client = client();
                 let mut took = Vec::new();
                 let mut errors = 0;
-                while Instant::now() < until {
+                while !until.reached() {
                     let mut req = client.get(&url);
                     for (n, v) in &headers {
                         req = req.header(n, v);

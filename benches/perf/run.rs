@@ -7,8 +7,7 @@
 use super::{
     actors::Actors,
     figures::{Burst, Fanout, Memory, Report, Storage},
-    limits,
-    load::{self, Latencies},
+    limits, load,
     probe::{self, Peak},
     sink::VerifyingSink,
 };
@@ -333,34 +332,14 @@ async fn fanout_alone(sink: &VerifyingSink, followers: usize, inboxes: usize) ->
     fanout(&perch, sink, followers, inboxes).await
 }
 
-/// Reads of `url` one at a time until `stop` is set.
-fn read_until(
-    url: String,
-    accept: &'static str,
-    stop: Arc<AtomicBool>,
-) -> tokio::task::JoinHandle<Latencies> {
-    tokio::spawn(async move {
-        let client = load::client();
-        let start = Instant::now();
-        let (mut took, mut errors) = (Vec::new(), 0);
-        while !stop.load(Ordering::Relaxed) {
-            let sent = Instant::now();
-            let ok = match client.get(&url).header("accept", accept).send().await {
-                Ok(res) => res.status() == 200 && res.bytes().await.is_ok(),
-                Err(_) => false,
-            };
-            took.push(sent.elapsed());
-            errors += usize::from(!ok);
-        }
-        load::summarise(took, errors, start.elapsed())
-    })
-}
-
 /// `posts` sent to the inbox at once while the article page at `page` is read.
 async fn burst(perch: &Perch, what: &str, posts: Vec<load::Post>, page: &str) -> Burst {
     let sent = posts.len();
     let stop = Arc::new(AtomicBool::new(false));
-    let reader = read_until(page.to_owned(), "text/html", stop.clone());
+    let (page, until) = (page.to_owned(), load::Until::Stopped(stop.clone()));
+    let reader = tokio::spawn(async move {
+        load::reads(&page, &[("accept", "text/html".to_owned())], 1, until).await
+    });
     let peak = Peak::watch(perch.pid());
     let (accepted, took) = load::send_all(posts, 50).await;
     stop.store(true, Ordering::Relaxed);
