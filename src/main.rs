@@ -18,11 +18,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(cli::run(cli)) {
+    let code = match runtime.block_on(cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("perch: {e}");
             ExitCode::FAILURE
         }
-    }
+    };
+    // A connection still being opened when the process exits would crash it (see
+    // `db::settle`); the wait is bounded by the connect timeout.
+    perch::db::settle(std::time::Duration::from_secs(6));
+    code
 }

@@ -7,7 +7,10 @@ use diesel::{
     r2d2::{ManageConnection, R2D2Connection},
     Connection, ConnectionError, PgConnection, SqliteConnection,
 };
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicUsize, Ordering},
+};
 
 /// A connection to whichever database the configuration names.
 #[derive(diesel::MultiConnection)]
@@ -116,6 +119,20 @@ fn with_defaults(url: &str) -> String {
     out
 }
 
+/// Connections being opened on the pool's own threads right now.
+static CONNECTING: AtomicUsize = AtomicUsize::new(0);
+
+/// Waits (at most `limit`) until no pool thread is opening a connection. r2d2 opens
+/// connections on threads of its own and may still be opening one that nobody waits for any
+/// more; a process that exits meanwhile runs OpenSSL's clean-up under libpq's SCRAM handshake
+/// and crashes (SIGSEGV). `main` calls this before it returns.
+pub fn settle(limit: std::time::Duration) {
+    let until = std::time::Instant::now() + limit;
+    while CONNECTING.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// The pool's manager: opens connections to one [`Location`], chosen by its scheme (diesel's
 /// derived `establish` tries each database in turn and keeps none of their errors).
 #[derive(Debug)]
@@ -126,9 +143,10 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
-        self.0
-            .establish()
-            .map_err(diesel::r2d2::Error::ConnectionError)
+        CONNECTING.fetch_add(1, Ordering::SeqCst);
+        let conn = self.0.establish();
+        CONNECTING.fetch_sub(1, Ordering::SeqCst);
+        conn.map_err(diesel::r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {

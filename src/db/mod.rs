@@ -15,7 +15,7 @@ mod connection;
 pub mod copy;
 mod locks;
 pub(crate) use connection::native;
-pub use connection::{AnyConnection, Location, Manager};
+pub use connection::{settle, AnyConnection, Location, Manager};
 pub use locks::{Job, JobLock};
 
 pub type Conn = AnyConnection;

@@ -28,7 +28,8 @@ pub fn ok(output: Output) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "perch failed: {stdout}\n{}",
+        "perch failed ({}): {stdout}\n{}",
+        output.status,
         String::from_utf8_lossy(&output.stderr)
     );
     stdout
