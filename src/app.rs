@@ -180,10 +180,16 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningApp> {
     let instance = Instance::open(settings).await?;
     let config = instance.config.clone();
     let metrics = web::Data::new(instance.state().metrics.clone());
+    let cache = web::Data::new(routes::cache::PageCache::new(
+        instance.state().db.clone(),
+        instance.state().settings.web.page_cache_kib,
+    ));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(metrics.clone())
+            .app_data(cache.clone())
             .wrap(FederationMiddleware::new(config.clone()))
+            .wrap(actix_web::middleware::from_fn(routes::cache::serve))
             // `/oauth/authorize/` (toot) and `/api/v1/instance/` (Mastodon.py) are the same
             // routes without the slash, as on Mastodon.
             .wrap(actix_web::middleware::NormalizePath::new(

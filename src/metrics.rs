@@ -1,6 +1,6 @@
 //! What perch counts for `GET /metrics` (Prometheus/OpenMetrics text, through the
 //! `prometheus-client` crate): requests by route and status, inbox activities by type and
-//! result, delivery attempts, remote fetches; and, read when scraped, the queue by state and
+//! result, delivery attempts, remote fetches, page cache hits; and, read when scraped, the queue by state and
 //! the age of its oldest due row, the database pool and the process's resident memory.
 //!
 //! Every running instance has its own registry (tests run several in one process). Label
@@ -77,6 +77,7 @@ pub struct Metrics {
     inbox: Family<InboxLabels, Counter>,
     deliveries_sent: Family<ResultLabels, Counter>,
     fetches: Family<ResultLabels, Counter>,
+    page_cache: Family<ResultLabels, Counter>,
     queue: Family<StateLabels, Gauge>,
     due: Gauge,
     oldest_due: Gauge<f64, AtomicU64>,
@@ -130,6 +131,12 @@ impl Metrics {
             "Signed GETs perch made of other servers' objects, by result",
             fetches.clone(),
         );
+        let page_cache = Family::<ResultLabels, Counter>::default();
+        registry.register(
+            "page_cache_lookups",
+            "Anonymous GETs of cacheable answers, by result (hit: answered from memory; miss)",
+            page_cache.clone(),
+        );
         let queue = Family::<StateLabels, Gauge>::default();
         registry.register(
             "deliveries",
@@ -173,6 +180,7 @@ impl Metrics {
             inbox,
             deliveries_sent,
             fetches,
+            page_cache,
             queue,
             due,
             oldest_due,
@@ -218,6 +226,13 @@ impl Metrics {
     /// One signed GET of a remote object: `ok`, or why not.
     pub fn fetch(&self, result: &'static str) {
         self.fetches.get_or_create(&ResultLabels { result }).inc();
+    }
+
+    /// One look in the page cache: `hit` or `miss`.
+    pub fn page_cache(&self, result: &'static str) {
+        self.page_cache
+            .get_or_create(&ResultLabels { result })
+            .inc();
     }
 
     /// The text for `GET /metrics`, with the gauges set from `now`.

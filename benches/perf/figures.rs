@@ -44,6 +44,8 @@ impl Burst {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Memory {
     pub idle_mib: f64,
+    /// Of which anonymous (heap, stacks); the rest is mapped text.
+    pub idle_anon_mib: f64,
     /// After the first tenth of the mixed load, and at its end.
     pub soak_start_mib: f64,
     pub soak_end_mib: f64,
@@ -160,8 +162,8 @@ impl Report {
         let m = &self.memory;
         let main_peak = self.fanouts.first().map_or(0.0, |f| f.peak_rss_mib);
         out.push(format!(
-            "memory: idle {:.1} MiB [target <= 15: {}]; main fan-out peak {:.1} MiB [target <= 60: {}]; mixed load for {:.0} s: {:.1} -> {:.1} MiB = {:.2} x [flat: {}]",
-            m.idle_mib, verdict(m.idle_mib <= 15.0), main_peak, verdict(main_peak <= 60.0),
+            "memory: idle {:.1} MiB [target <= 15: {}] (anonymous {:.1} MiB, the rest mapped text of the binary and its libraries); main fan-out peak {:.1} MiB [target <= 60: {}]; mixed load for {:.0} s: {:.1} -> {:.1} MiB = {:.2} x [flat: {}]",
+            m.idle_mib, verdict(m.idle_mib <= 15.0), m.idle_anon_mib, main_peak, verdict(main_peak <= 60.0),
             m.soak_seconds, m.soak_start_mib, m.soak_end_mib, m.soak_end_mib / m.soak_start_mib,
             verdict(m.soak_end_mib <= m.soak_start_mib * 1.10)
         ));

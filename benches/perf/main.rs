@@ -2,6 +2,7 @@
 //! storage of a release `perch serve` on loopback, each figure beside its limit measured in
 //! the same run (see mod.rs). `PERCH_BENCH_SIZE=tiny` runs the test's sizes; the full run
 //! takes some 15 minutes, 10 of them the mixed load (`PERCH_BENCH_SOAK_SECS` shortens it).
+//! `PERCH_BENCH_KEEP=1` keeps the main instance's data directory, to profile a route on it.
 //! Prints the table; asserts nothing.
 
 #[allow(dead_code)]

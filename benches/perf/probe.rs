@@ -1,5 +1,5 @@
 //! What the harness reads off the perch process and its database: resident memory (from
-//! /proc, now and at its peak over a stretch) and the bytes the database holds in use.
+//! /proc, all of it and its anonymous part, now and at its peak over a stretch) and the bytes the database holds in use.
 
 use diesel::{sql_types::BigInt, Connection, QueryableByName, RunQueryDsl};
 use std::{
@@ -12,11 +12,21 @@ use std::{
 
 /// Resident memory of process `pid` in MiB (VmRSS).
 pub fn rss_mib(pid: u32) -> f64 {
+    status_mib(pid, "VmRSS:")
+}
+
+/// The anonymous part of it (RssAnon): the heap and stacks, not the mapped text of the
+/// binary and its libraries (clean pages of files, which the kernel may drop and read again).
+pub fn anon_mib(pid: u32) -> f64 {
+    status_mib(pid, "RssAnon:")
+}
+
+fn status_mib(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kib| kib / 1024.0)

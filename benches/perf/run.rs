@@ -370,6 +370,7 @@ pub async fn run(sizes: &Sizes) -> Report {
     let perch = Perch::start().await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle_mib = probe::rss_mib(perch.pid());
+    let idle_anon_mib = probe::anon_mib(perch.pid());
 
     // Storage per note: notes from the app, before there are followers to send them to.
     let before = perch.bytes();
@@ -493,7 +494,9 @@ pub async fn run(sizes: &Sizes) -> Report {
         load::hammer(&timeline, &auth, sizes.connections, sizes.read_for).await,
     ));
 
-    // Mixed load: every route in turn, and a note to every follower every 30 s.
+    // Mixed load: every route in turn (the timeline with the app's token, the rest as
+    // anonymous readers, so that the page cache fills and turns over too), and a note to every
+    // follower every 30 s.
     routes.push(("timeline".into(), timeline, "application/json"));
     let soak_start = Instant::now();
     let mut next_note = soak_start;
@@ -504,9 +507,11 @@ pub async fn run(sizes: &Sizes) -> Report {
             perch.note("A note during the mixed load").await;
             next_note += Duration::from_secs(30);
         }
-        for (_, url, accept) in &routes {
+        for (name, url, accept) in &routes {
             let mut headers = vec![("accept", (*accept).to_owned())];
-            headers.push(auth[0].clone());
+            if name == "timeline" {
+                headers.push(auth[0].clone());
+            }
             load::hammer(url, &headers, sizes.connections, slice).await;
         }
         if soak_start_mib.is_none() && soak_start.elapsed() >= sizes.soak_for / 10 {
@@ -515,10 +520,20 @@ pub async fn run(sizes: &Sizes) -> Report {
     }
     let memory = Memory {
         idle_mib,
+        idle_anon_mib,
         soak_start_mib: soak_start_mib.unwrap_or_else(|| probe::rss_mib(perch.pid())),
         soak_end_mib: probe::rss_mib(perch.pid()),
         soak_seconds: soak_start.elapsed().as_secs_f64(),
     };
+    if std::env::var_os("PERCH_BENCH_KEEP").is_some() {
+        // For a profile of one route afterwards: `perch serve` on the same data.
+        let Perch { dir, domain, .. } = perch;
+        let kept = dir.keep();
+        eprintln!(
+            "kept the main instance's data in {} (domain {domain})",
+            kept.display()
+        );
+    }
     Report {
         limits,
         fanouts,

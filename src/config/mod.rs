@@ -151,6 +151,8 @@ pub struct Delivery {
 pub struct Web {
     /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<String>,
+    /// Memory for answers kept by the page cache, in KiB (0: no cache).
+    pub page_cache_kib: usize,
 }
 
 impl Web {

@@ -11,6 +11,7 @@ use diesel::r2d2::Pool;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::time::Duration;
 
+pub mod changes;
 mod connection;
 pub mod copy;
 mod locks;
@@ -32,6 +33,7 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 pub struct Db {
     pool: Pool<Manager>,
     at: Location,
+    watch: std::sync::Arc<changes::Watch>,
 }
 
 impl Db {
@@ -69,7 +71,11 @@ impl Db {
             .connection_timeout(Duration::from_secs(30))
             .build(Manager(at.clone()))
             .map_err(|e| Error::Connect(format!("cannot open {shown}: {e}")))?;
-        Ok(Db { pool, at })
+        let watch = std::sync::Arc::new(changes::Watch::new(match &at {
+            Location::Sqlite(path) => Some(path.clone()),
+            Location::Postgres(_) => None,
+        }));
+        Ok(Db { pool, at, watch })
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -119,6 +125,11 @@ impl Db {
         F: FnOnce(&mut Conn) -> Result<T> + Send + 'static,
     {
         self.run(move |c| write(c, f)).await
+    }
+
+    /// What the data looks like now ([`changes`]); None when that cannot be told.
+    pub fn stamp(&self) -> Option<changes::Stamp> {
+        self.watch.stamp()
     }
 
     /// The pool's open and idle connections.
@@ -179,6 +190,7 @@ pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Resu
         }
         f(conn)
     })
+    .inspect(|_| changes::committed())
 }
 
 /// Runs `f` in a transaction opened by the statement `begin` (on the connection inside, so

@@ -1,8 +1,9 @@
-//! HTTP surfaces: discovery (`well_known`), the ActivityPub endpoints (`federation`), the
+//! HTTP surfaces (and the page cache in front of the public ones, `cache`): discovery (`well_known`), the ActivityPub endpoints (`federation`), the
 //! stored uploads (`media`) and the web pages (`web`), and the security headers every
 //! response gets (`headers`); health and metrics for whoever runs it (`ops`). Handlers are thin: parse, authorise, call apub or a service,
 //! shape.
 
+pub mod cache;
 pub mod error;
 pub mod federation;
 pub mod head;

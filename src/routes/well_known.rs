@@ -4,6 +4,7 @@ use crate::{
     db::queries::objects,
     domain::Acct,
     error::{Error, Result},
+    routes::cache::shared,
     state::Data,
 };
 use actix_web::{web, HttpResponse};
@@ -50,10 +51,12 @@ async fn webfinger(query: web::Query<WebfingerQuery>, data: Data) -> Result<Http
             { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": urls.profile() },
         ]
     });
-    Ok(HttpResponse::Ok()
-        .content_type("application/jrd+json; charset=utf-8")
-        .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(body))
+    Ok(shared(
+        HttpResponse::Ok()
+            .content_type("application/jrd+json; charset=utf-8")
+            .insert_header(("Access-Control-Allow-Origin", "*"))
+            .json(body),
+    ))
 }
 
 /// `GET /.well-known/host-meta`: where WebFinger lives, for older software.
@@ -111,9 +114,11 @@ async fn nodeinfo(version: web::Path<String>, data: Data) -> Result<HttpResponse
         },
     });
     let schema = format!("http://nodeinfo.diaspora.software/ns/schema/{version}#");
-    Ok(HttpResponse::Ok()
-        .content_type(format!(
-            "application/json; profile=\"{schema}\"; charset=utf-8"
-        ))
-        .json(body))
+    Ok(shared(
+        HttpResponse::Ok()
+            .content_type(format!(
+                "application/json; profile=\"{schema}\"; charset=utf-8"
+            ))
+            .json(body),
+    ))
 }

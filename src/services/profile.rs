@@ -128,6 +128,7 @@ pub async fn update(data: &Data, edit: ProfileEdit) -> Result<Profile> {
         Ok(mut live) => *live = profile.clone(),
         Err(poisoned) => *poisoned.into_inner() = profile.clone(),
     }
+    db::changes::changed();
     announce(data, &profile).await?;
     Ok(profile)
 }

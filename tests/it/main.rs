@@ -27,6 +27,7 @@ mod megalodon;
 mod message_signatures;
 mod no_proxy;
 mod operations;
+mod page_cache;
 mod posts;
 mod processes;
 mod ratelimit;

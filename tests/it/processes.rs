@@ -7,7 +7,7 @@
 use crate::{
     cli::serve,
     crash::every_inbox_has_it,
-    support::{database, eventually, followers::followers_on, http, sink::Sink},
+    support::{database, eventually, followers::followers_on, sink::Sink},
 };
 use perch::{app::Instance, db, domain::Visibility, services::publish};
 use std::time::Duration;
@@ -64,18 +64,12 @@ async fn two_processes_share_one_queue_and_a_sigkill_loses_nothing() {
 
 /// Deliveries the process on `port` has made, from its own metrics.
 async fn delivered_by(port: u16) -> u64 {
-    let text = http()
-        .get(format!("http://127.0.0.1:{port}/metrics"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix(r#"perch_delivery_attempts_total{result="delivered"} "#))
-        .map_or(0, |n| n.trim().parse().unwrap())
+    crate::support::counter(
+        &format!("http://127.0.0.1:{port}/metrics"),
+        Some(TOKEN),
+        r#"perch_delivery_attempts_total{result="delivered"}"#,
+    )
+    .await
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::db::{
     Conn,
 };
 use crate::error::Result;
-use diesel::prelude::*;
+use diesel::{dsl::count_star, prelude::*};
 use std::collections::HashMap;
 
 /// A post with what every surface shows besides the post itself.
@@ -72,14 +72,15 @@ pub fn load(c: &mut Conn, posts: Vec<DbObject>, me: Option<i64>) -> Result<Vec<P
     {
         mentioned.entry(object).or_default().push(actor);
     }
-    let mut counts: HashMap<(i64, String), i64> = HashMap::new();
-    for (object, kind) in reactions::table
+    // Counted by the database: a post with thousands of likes is one row here, not thousands.
+    let counts: HashMap<(i64, String), i64> = reactions::table
         .filter(reactions::object_id.eq_any(&ids))
-        .select((reactions::object_id, reactions::kind))
-        .load::<(i64, String)>(c)?
-    {
-        *counts.entry((object, kind)).or_default() += 1;
-    }
+        .group_by((reactions::object_id, reactions::kind))
+        .select((reactions::object_id, reactions::kind, count_star()))
+        .load::<(i64, String, i64)>(c)?
+        .into_iter()
+        .map(|(object, kind, n)| ((object, kind), n))
+        .collect();
     let mine: Vec<(i64, String)> = match me {
         Some(me) => reactions::table
             .filter(reactions::object_id.eq_any(&ids))
@@ -88,17 +89,15 @@ pub fn load(c: &mut Conn, posts: Vec<DbObject>, me: Option<i64>) -> Result<Vec<P
             .load(c)?,
         None => Vec::new(),
     };
-    let mut replies: HashMap<i64, i64> = HashMap::new();
-    for parent in objects::table
+    let replies: HashMap<i64, i64> = objects::table
         .filter(objects::parent_id.eq_any(&ids))
         .filter(readable_by(Viewer::Anonymous))
-        .select(objects::parent_id)
-        .load::<Option<i64>>(c)?
+        .group_by(objects::parent_id)
+        .select((objects::parent_id, count_star()))
+        .load::<(Option<i64>, i64)>(c)?
         .into_iter()
-        .flatten()
-    {
-        *replies.entry(parent).or_default() += 1;
-    }
+        .filter_map(|(parent, n)| Some((parent?, n)))
+        .collect();
     let parents = parents(c, &posts)?;
     Ok(posts
         .into_iter()

@@ -91,8 +91,10 @@ pub fn activity_json(req: &HttpRequest, body: &serde_json::Value) -> HttpRespons
     } else {
         ACTIVITY_JSON
     };
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Vary", "Accept"))
-        .json(body)
+    crate::routes::cache::shared(
+        HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header(("Vary", "Accept"))
+            .json(body),
+    )
 }

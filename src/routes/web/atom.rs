@@ -52,10 +52,12 @@ async fn render(data: &Data) -> Result<HttpResponse> {
     let xml = feed
         .write_to(Vec::new())
         .map_err(|e| Error::internal(format!("atom feed: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/atom+xml; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=300"))
-        .body(xml))
+    Ok(crate::routes::cache::shared(
+        HttpResponse::Ok()
+            .content_type("application/atom+xml; charset=utf-8")
+            .insert_header(("Cache-Control", "public, max-age=300"))
+            .body(xml),
+    ))
 }
 
 fn link(rel: &str, href: &str, mime_type: &str) -> Link {

@@ -78,10 +78,12 @@ async fn render(data: &Data) -> Result<HttpResponse> {
         items: posts.iter().map(item).collect(),
     };
     let body = serde_json::to_string(&feed)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/feed+json")
-        .insert_header(("Cache-Control", "public, max-age=300"))
-        .body(body))
+    Ok(crate::routes::cache::shared(
+        HttpResponse::Ok()
+            .content_type("application/feed+json")
+            .insert_header(("Cache-Control", "public, max-age=300"))
+            .body(body),
+    ))
 }
 
 fn item(post: &PostView) -> Item {

@@ -46,8 +46,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Renders `template` into an HTML response (the security headers are added by
 /// [`crate::routes::headers`]).
+/// A page rendered this way is the same for every reader ([`crate::routes::cache::shared`]).
 fn html(status: StatusCode, template: &str, ctx: minijinja::Value) -> Result<HttpResponse> {
     html_with_csp(status, template, ctx, crate::routes::headers::CSP)
+        .map(crate::routes::cache::shared)
 }
 
 /// [`html`] with a page's own Content-Security-Policy.

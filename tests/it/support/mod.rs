@@ -159,6 +159,20 @@ where
     }
 }
 
+/// The value of the counter `series` (its name and labels, as `/metrics` writes them) in the
+/// metrics at `url`, read with `token` if one is given; 0 when it is not there yet.
+pub async fn counter(url: &str, token: Option<&str>, series: &str) -> u64 {
+    let mut req = http().get(url);
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    let text = req.send().await.unwrap().text().await.unwrap();
+    let prefix = format!("{series} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .map_or(0, |n| n.trim().parse().unwrap())
+}
+
 /// An HTTP client for talking to instances as a remote server or a browser would.
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
