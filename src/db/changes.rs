@@ -1,11 +1,12 @@
 //! Whether the data may have changed since a moment ago, for readers that keep what they
-//! rendered (the page cache): a count of the write transactions this process committed, and on
-//! SQLite the file's own `data_version`, which moves when any other connection — another pool
+//! rendered (the page cache): a count of the write transactions this process committed on the
+//! database, and on SQLite the file's own `data_version`, which moves when any other connection — another pool
 //! connection, a CLI command, a second process — commits. PostgreSQL has no such cheap signal
 //! for other processes' writes: there a [`Stamp`] is only good for a second.
 
 use diesel::{connection::SimpleConnection, Connection, RunQueryDsl, SqliteConnection};
 use std::{
+    cell::Cell,
     path::PathBuf,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -14,18 +15,25 @@ use std::{
     time::Duration,
 };
 
-/// Write transactions committed by this process (every database it opened). Only PostgreSQL
-/// stamps read it: SQLite's `data_version` already counts them, and counts only those that
-/// wrote something (the delivery worker's idle look at the queue does not).
-static WRITES: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    /// Whether a write transaction committed on this thread since the last look: work on
+    /// the database runs on one blocking thread, so [`super::Db::run`] can tell which database
+    /// the commit was on (tests run many in one process).
+    static WROTE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A write transaction committed (on this thread).
+pub(super) fn committed() {
+    WROTE.with(|w| w.set(true));
+}
+
+/// Whether one committed on this thread since the last call.
+pub(super) fn take_committed() -> bool {
+    WROTE.with(|w| w.replace(false))
+}
 
 /// Changes to what readers see made outside the database (the live profile).
 static LIVE: AtomicU64 = AtomicU64::new(0);
-
-/// A write transaction committed.
-pub(super) fn committed() {
-    WRITES.fetch_add(1, Ordering::SeqCst);
-}
 
 /// Something readers see changed outside the database: called after the change.
 pub fn changed() {
@@ -47,6 +55,10 @@ pub struct Stamp {
 pub(super) struct Watch {
     path: Option<PathBuf>,
     conn: Mutex<Option<SqliteConnection>>,
+    /// Write transactions committed on this database through [`super::Db::run`]. Only
+    /// PostgreSQL stamps read it: SQLite's `data_version` already counts them, and counts
+    /// only those that wrote something (the delivery worker's idle look at the queue does not).
+    writes: AtomicU64,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -66,7 +78,13 @@ impl Watch {
         Watch {
             path,
             conn: Mutex::new(None),
+            writes: AtomicU64::new(0),
         }
+    }
+
+    /// A write transaction committed on this database.
+    pub(super) fn wrote(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The stamp now; None when the file cannot be read (then nothing should be kept).
@@ -76,7 +94,7 @@ impl Watch {
         let live = LIVE.load(Ordering::SeqCst);
         let Some(path) = &self.path else {
             return Some(Stamp {
-                writes: WRITES.load(Ordering::SeqCst),
+                writes: self.writes.load(Ordering::SeqCst),
                 live,
                 version: 0,
                 good_for: POSTGRES_GOOD_FOR,

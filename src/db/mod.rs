@@ -110,10 +110,15 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Conn) -> Result<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, watch) = (self.pool.clone(), self.watch.clone());
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
-            f(&mut conn)
+            changes::take_committed();
+            let done = f(&mut conn);
+            if changes::take_committed() {
+                watch.wrote();
+            }
+            done
         })
         .await?
     }
@@ -175,6 +180,13 @@ fn refuse_newer(conn: &mut Conn, migrations: &EmbeddedMigrations) -> Result<()> 
 /// IMMEDIATE`; on PostgreSQL a transaction-scoped advisory lock), so that two writers queue
 /// instead of deadlocking on lock upgrade or deciding on what the other is changing.
 pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+    write_bookkeeping(conn, f).inspect(|_| changes::committed())
+}
+
+/// [`write`] for the delivery queue's own bookkeeping (claims, leases, attempts), which no
+/// page or document shows: not counted as a change ([`changes`]), so that a worker looking at
+/// the queue does not empty the page cache on PostgreSQL at every poll.
+pub fn write_bookkeeping<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
     use diesel::RunQueryDsl;
     let begin = match conn {
         AnyConnection::Sqlite(_) => "BEGIN IMMEDIATE",
@@ -190,7 +202,6 @@ pub fn write<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Resu
         }
         f(conn)
     })
-    .inspect(|_| changes::committed())
 }
 
 /// Runs `f` in a transaction opened by the statement `begin` (on the connection inside, so

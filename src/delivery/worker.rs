@@ -54,7 +54,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         let claim_settings = settings.clone();
         let batch = state
             .db
-            .run_write(move |c| reachability::claim(c, free, lease, &claim_settings))
+            .run(move |c| {
+                db::write_bookkeeping(c, |c| reachability::claim(c, free, lease, &claim_settings))
+            })
             .await;
         let batch = match batch {
             Ok(b) => b,
@@ -149,7 +151,9 @@ async fn deliver(state: &AppState, row: DbDelivery, activity: DbActivity) {
     let id = row.id;
     if let Err(e) = state
         .db
-        .run_write(move |c| record(c, &row, &activity.ap_id, attempt, &settings))
+        .run(move |c| {
+            db::write_bookkeeping(c, |c| record(c, &row, &activity.ap_id, attempt, &settings))
+        })
         .await
     {
         tracing::error!(error = %e, delivery = id, "cannot record a delivery attempt");

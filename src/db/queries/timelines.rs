@@ -11,6 +11,7 @@ use crate::db::{
 use crate::error::Result;
 use crate::paged;
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 /// Which timeline.
 #[derive(Debug, Clone)]
@@ -75,9 +76,18 @@ pub fn page(c: &mut Conn, timeline: Timeline, page: Page) -> Result<Vec<DbObject
             with_media(q, only_media)
         }
     };
-    let rows = paged!(q, o::id, page)
+    // The page's ids first, then their rows: where the filter is an OR of two indexes, SQLite
+    // sorts every matching row to find the page, and sorting whole rows (their content, their
+    // extras) was a quarter of the home timeline's time.
+    let ids: Vec<i64> = paged!(q, o::id, page).select(o::id).load(c)?;
+    let mut rows: HashMap<i64, DbObject> = objects::table
+        .filter(o::id.eq_any(&ids))
         .select(DbObject::as_select())
-        .load(c)?;
+        .load(c)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let rows = ids.iter().filter_map(|id| rows.remove(id)).collect();
     Ok(page.finish(rows))
 }
 

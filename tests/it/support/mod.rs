@@ -64,13 +64,17 @@ impl TestApp {
         }
         req.send().await.unwrap()
     }
-    /// Runs a query on this instance's database.
+    /// Runs a query on this instance's database. It stands in for a change perch would make
+    /// itself, so readers that keep what they read (the page cache) are told of it, as they are
+    /// of perch's own writes.
     pub async fn query<T, F>(&self, f: F) -> T
     where
         T: Send + 'static,
         F: FnOnce(&mut Conn) -> Result<T> + Send + 'static,
     {
-        self.app.state().db.run(f).await.expect("query")
+        let done = self.app.state().db.run(f).await.expect("query");
+        perch::db::changes::changed();
+        done
     }
     /// Stops the server and starts it again on the same port and database.
     pub async fn restart(self) -> TestApp {
