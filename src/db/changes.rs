@@ -1,8 +1,9 @@
 //! Whether the data may have changed since a moment ago, for readers that keep what they
 //! rendered (the page cache): a count of the write transactions this process committed on the
-//! database, and on SQLite the file's own `data_version`, which moves when any other connection — another pool
-//! connection, a CLI command, a second process — commits. PostgreSQL has no such cheap signal
-//! for other processes' writes: there a [`Stamp`] is only good for a second.
+//! database, and on SQLite the file's own `data_version`, which moves when any other
+//! connection — another pool connection, a CLI command, a second process — commits. PostgreSQL
+//! has no such cheap signal for other processes' writes: there a [`Stamp`] is only good for a
+//! second.
 
 use diesel::{connection::SimpleConnection, Connection, RunQueryDsl, SqliteConnection};
 use std::{

@@ -46,7 +46,7 @@ struct Entries {
 struct Entry {
     stamp: Stamp,
     kept: Instant,
-    status: StatusCode,
+    /// Of a `200`, the only answer kept.
     headers: HeaderMap,
     body: Bytes,
 }
@@ -105,7 +105,7 @@ impl PageCache {
         if entry.stamp != stamp || entry.kept.elapsed() > stamp.good_for {
             return None;
         }
-        let mut response = HttpResponse::with_body(entry.status, entry.body.clone());
+        let mut response = HttpResponse::with_body(StatusCode::OK, entry.body.clone());
         *response.headers_mut() = entry.headers.clone();
         Some(response.map_into_boxed_body())
     }
@@ -134,11 +134,6 @@ impl PageCache {
         }
         entries.bytes += size;
         entries.map.insert(key, entry);
-    }
-
-    /// The answers kept and their size in bytes.
-    pub fn usage(&self) -> (usize, usize) {
-        self.inner.lock().map_or((0, 0), |e| (e.map.len(), e.bytes))
     }
 }
 
@@ -183,7 +178,6 @@ pub async fn serve(
                 Entry {
                     stamp,
                     kept: Instant::now(),
-                    status: head.status(),
                     headers: head.headers().clone(),
                     body: bytes.clone(),
                 },
